@@ -1,0 +1,56 @@
+/**
+ * The contract between schedulers and everything else. Schedulers know nothing
+ * about tfjs; the training loop knows nothing about specific schedulers.
+ */
+
+/** When a schedule advances: once per epoch, or once per mini-batch. */
+export type StepUnit = 'epoch' | 'batch';
+
+/** What a schedule may depend on besides its own parameters. */
+export interface ScheduleContext {
+  /** The run's base learning rate (`--lr`). */
+  readonly baseLr: number;
+  /** Number of epochs of the run. */
+  readonly epochs: number;
+  /** Mini-batches per epoch (ceil(trainSamples / batchSize)). */
+  readonly batchesPerEpoch: number;
+}
+
+/**
+ * A schedule in closed form: the learning rate used during step `step`
+ * (0-based, in `unit`s) is a pure function of the step, with no hidden state.
+ */
+export interface ClosedFormScheduler {
+  readonly kind: 'closed-form';
+  readonly unit: StepUnit;
+  lrAt(step: number): number;
+}
+
+/**
+ * A schedule driven by a monitored metric (ReduceLROnPlateau). It keeps state,
+ * and only `observe` changes it: call it once at the end of each epoch with the
+ * monitored value; `currentLr()` is the rate to use for the next epoch.
+ */
+export interface MetricDrivenScheduler {
+  readonly kind: 'metric-driven';
+  readonly unit: 'epoch';
+  currentLr(): number;
+  observe(metric: number): void;
+}
+
+export type Scheduler = ClosedFormScheduler | MetricDrivenScheduler;
+
+/** A parameter value after parsing and validation. */
+export type ParamValue = number | string | boolean | number[];
+
+/** A scheduler spec resolved against the registry: ready to build. */
+export interface ResolvedSchedulerSpec {
+  /** Name shown in tables and results; `label=` overrides the default (the spec text). */
+  readonly label: string;
+  /** Registry name, e.g. `step`. */
+  readonly name: string;
+  /** Every parameter of the scheduler, defaults filled in, validated. */
+  readonly params: Readonly<Record<string, ParamValue>>;
+  /** The spec as the user wrote it (or the bare name). */
+  readonly spec: string;
+}
