@@ -1,0 +1,44 @@
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { UsageError } from '../errors.js';
+
+function describe(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'ENOSPC') return 'no space left on the device';
+  if (code === 'EROFS') return 'read-only file system';
+  if (code === 'ENOTDIR') return 'a part of the path is not a folder';
+  if (code === 'EISDIR') return 'it is a folder';
+  if (code === 'ENOENT') return 'the folder disappeared';
+  return code ?? (error instanceof Error ? error.message : String(error));
+}
+
+/**
+ * Writes a file so that readers see the old content or the new, never half:
+ * write a temporary file in the same folder, flush it to disk, rename it over
+ * the target. The parent folder is created when missing.
+ */
+export function writeFileAtomic(path: string, content: string): void {
+  const folder = dirname(path);
+  const temporary = join(folder, `.${basename(path)}.${process.pid}.tmp`);
+  try {
+    mkdirSync(folder, { recursive: true });
+    const fd = openSync(temporary, 'w');
+    try {
+      writeSync(fd, content);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temporary, path);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw new UsageError(`cannot write ${path}: ${describe(error)}`);
+  }
+}
+
+/** Fails early, before hours of training, when the output cannot be written. */
+export function assertWritable(path: string): void {
+  writeFileAtomic(`${path}.probe`, '');
+  rmSync(`${path}.probe`, { force: true });
+}

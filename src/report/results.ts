@@ -1,0 +1,122 @@
+import type { ParamValue } from '../schedulers/types.js';
+import type { EpochRecord, Evaluation } from '../train/job.js';
+
+/** Bumped when the results file changes in a way older readers cannot follow. */
+export const RESULTS_VERSION = 1;
+
+/** Every option of a run, as resolved (defaults filled in). */
+export interface RunConfiguration {
+  readonly schedulers: readonly string[];
+  readonly epochs: number;
+  readonly lr: number;
+  readonly batchSize: number;
+  readonly optimizer: string;
+  readonly seed: number;
+  readonly repeats: number;
+  readonly samples: number;
+  readonly valSplit: number;
+  readonly testSamples: number;
+  readonly dataDir: string;
+  readonly targetAcc: number;
+  readonly backendRequested: string;
+  readonly model: { readonly inputs: number; readonly hidden: number; readonly classes: number };
+  readonly trainSamples: number;
+  readonly validationSamples: number;
+}
+
+export interface RunEnvironment {
+  readonly backend: string;
+  readonly backendPackage: string;
+  readonly backendVersion: string;
+  /** Why faster backends were not used, when `auto` fell back. */
+  readonly backendFallbacks: readonly string[];
+  readonly lrCompare: string;
+  readonly tfjs: string;
+  readonly node: string;
+  readonly platform: string;
+  readonly cpus: number;
+}
+
+export interface RunSummary {
+  readonly epochsRun: number;
+  readonly finalValidationAccuracy: number;
+  readonly bestValidationAccuracy: number;
+  readonly bestValidationAccuracyEpoch: number;
+  readonly lowestValidationLoss: number;
+  readonly lowestValidationLossEpoch: number;
+  readonly finalValidationLoss: number;
+  readonly finalLoss: number;
+  readonly finalAccuracy: number;
+  readonly testAccuracy: number;
+  readonly testLoss: number;
+  /** Test accuracy of the weights kept at the lowest validation loss. */
+  readonly testAccuracyAtBestValidationLoss: number;
+  readonly testLossAtBestValidationLoss: number;
+  readonly finalLearningRate: number;
+  /** First epoch whose validation accuracy reached the target, or null for never. */
+  readonly epochsToTarget: number | null;
+  readonly divergedAtEpoch: number | null;
+  readonly seconds: number;
+  readonly secondsPerEpoch: number;
+}
+
+export interface RunResult {
+  readonly label: string;
+  readonly scheduler: string;
+  readonly spec: string;
+  readonly params: Readonly<Record<string, ParamValue>>;
+  /** 0-based repeat index; the seed of repeat k is shared by every scheduler. */
+  readonly repeat: number;
+  readonly seed: number;
+  readonly history: readonly EpochRecord[];
+  readonly summary: RunSummary;
+}
+
+export interface ResultsFile {
+  readonly version: number;
+  readonly createdAt: string;
+  /** False while runs are still to come (the file is rewritten after each run). */
+  readonly complete: boolean;
+  readonly configuration: RunConfiguration;
+  readonly environment: RunEnvironment;
+  readonly runs: readonly RunResult[];
+}
+
+function argBest(values: readonly number[], better: (a: number, b: number) => boolean): number {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if (better(values[i], values[best])) best = i;
+  return best;
+}
+
+export function summarize(
+  history: readonly EpochRecord[],
+  outcome: { test: Evaluation; testAtBestValidationLoss: Evaluation; divergedAtEpoch: number | null; seconds: number },
+  targetAccuracy: number,
+): RunSummary {
+  const last = history[history.length - 1];
+  const accuracies = history.map((record) => record.validationAccuracy);
+  // NaN never compares as better, so a diverged epoch never counts as the best.
+  const bestAccuracy = argBest(accuracies, (a, b) => a > b);
+  const lowestLoss = argBest(history.map((record) => record.validationLoss), (a, b) => a < b || Number.isNaN(b));
+  const reached = history.find((record) => record.validationAccuracy >= targetAccuracy);
+  return {
+    epochsRun: history.length,
+    finalValidationAccuracy: last.validationAccuracy,
+    bestValidationAccuracy: accuracies[bestAccuracy],
+    bestValidationAccuracyEpoch: history[bestAccuracy].epoch,
+    lowestValidationLoss: history[lowestLoss].validationLoss,
+    lowestValidationLossEpoch: history[lowestLoss].epoch,
+    finalValidationLoss: last.validationLoss,
+    finalLoss: last.loss,
+    finalAccuracy: last.accuracy,
+    testAccuracy: outcome.test.accuracy,
+    testLoss: outcome.test.loss,
+    testAccuracyAtBestValidationLoss: outcome.testAtBestValidationLoss.accuracy,
+    testLossAtBestValidationLoss: outcome.testAtBestValidationLoss.loss,
+    finalLearningRate: last.learningRate,
+    epochsToTarget: reached ? reached.epoch : null,
+    divergedAtEpoch: outcome.divergedAtEpoch,
+    seconds: outcome.seconds,
+    secondsPerEpoch: outcome.seconds / history.length,
+  };
+}
