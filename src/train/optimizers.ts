@@ -20,13 +20,21 @@ export function createOptimizer(name: OptimizerName, learningRate: number): tf.O
 }
 
 /**
+ * SGD and Momentum (a subclass of SGD). `instanceof` cannot tell: tfjs'
+ * Optimizer overrides Symbol.hasInstance to accept any optimizer.
+ */
+function readsCachedRate(optimizer: tf.Optimizer): optimizer is tf.SGDOptimizer {
+  return typeof (optimizer as Partial<tf.SGDOptimizer>).setLearningRate === 'function';
+}
+
+/**
  * Sets the rate the optimizer will really use. tfjs optimizers differ here:
  * SGD and Momentum multiply by a cached scalar tensor `c = -learningRate` that
  * only `setLearningRate` refreshes (assigning `learningRate` alone changes
  * nothing), while Adam and RMSProp read the `learningRate` field at each step.
  */
 export function setLearningRate(optimizer: tf.Optimizer, learningRate: number): void {
-  if (optimizer instanceof tf.SGDOptimizer) {
+  if (readsCachedRate(optimizer)) {
     optimizer.setLearningRate(learningRate);
   } else {
     (optimizer as unknown as { learningRate: number }).learningRate = learningRate;
@@ -35,7 +43,7 @@ export function setLearningRate(optimizer: tf.Optimizer, learningRate: number): 
 
 /** The rate the optimizer's next step will apply, read from where each optimizer reads it. */
 export function effectiveLearningRate(optimizer: tf.Optimizer): number {
-  if (optimizer instanceof tf.SGDOptimizer) {
+  if (readsCachedRate(optimizer)) {
     const negated = (optimizer as unknown as { c: tf.Scalar }).c;
     return -negated.dataSync()[0];
   }

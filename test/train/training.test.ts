@@ -1,0 +1,133 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DeviceDataset, makeBatch } from '../../src/data/batches.js';
+import { loadMnist, type MnistSplits } from '../../src/data/mnist.js';
+import { ARTICLE_MLP, initialWeights } from '../../src/model/mlp.js';
+import { forward, lossAndGradients, MlpVariables } from '../../src/model/network.js';
+import type { ClosedFormScheduler, MetricDrivenScheduler } from '../../src/schedulers/types.js';
+import { selectBackend } from '../../src/train/backend.js';
+import { SchedulerCallback } from '../../src/train/callbacks.js';
+import { runTrainingJob, type TrainingJob } from '../../src/train/job.js';
+import { createOptimizer, effectiveLearningRate, OPTIMIZER_CHOICES } from '../../src/train/optimizers.js';
+import { epochOrder } from '../../src/train/random.js';
+
+let data: MnistSplits;
+let validation: DeviceDataset;
+let test: DeviceDataset;
+
+beforeAll(async () => {
+  await selectBackend('wasm');
+  data = loadMnist({ samples: 400, valSplit: 0.25, testSamples: 200 });
+  validation = new DeviceDataset(data.validation);
+  test = new DeviceDataset(data.test);
+});
+
+function halvingEachEpoch(unit: 'epoch' | 'batch' = 'epoch'): ClosedFormScheduler {
+  return { kind: 'closed-form', unit, lrAt: (step) => 0.1 * 0.5 ** step };
+}
+
+function job(overrides: Partial<TrainingJob> = {}): TrainingJob {
+  return {
+    shape: ARTICLE_MLP,
+    initialWeights: initialWeights(ARTICLE_MLP, 7),
+    train: data.train,
+    validation,
+    test,
+    epochs: 3,
+    batchSize: 32,
+    optimizer: 'sgd',
+    baseLearningRate: 0.1,
+    seed: 7,
+    scheduler: halvingEachEpoch(),
+    ...overrides,
+  };
+}
+
+describe('the written-out backward pass', () => {
+  it('matches tfjs autodiff of the same loss', () => {
+    const variables = new MlpVariables(ARTICLE_MLP, initialWeights(ARTICLE_MLP, 3));
+    const order = epochOrder(data.train.count, 3, 0);
+    tf.tidy(() => {
+      const { images, labels } = makeBatch(data.train, order, 0, 32);
+      const manual = lossAndGradients(variables, images, labels);
+      const auto = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(labels, forward(variables, images).logits) as tf.Scalar);
+      expect(manual.lossSum.dataSync()[0] / 32).toBeCloseTo(auto.value.dataSync()[0], 5);
+      for (const name of Object.keys(manual.gradients)) {
+        const difference = tf.max(tf.abs(tf.sub(manual.gradients[name], auto.grads[name]))).dataSync()[0];
+        const scale = tf.max(tf.abs(auto.grads[name])).dataSync()[0];
+        expect(difference).toBeLessThan(1e-5 * Math.max(1, scale));
+      }
+    });
+    variables.dispose();
+  });
+});
+
+describe('SchedulerCallback', () => {
+  it.each(OPTIMIZER_CHOICES)('changes the effective learning rate of %s, epoch by epoch', async (optimizerName) => {
+    const optimizer = createOptimizer(optimizerName, 0.1);
+    const callback = new SchedulerCallback(halvingEachEpoch(), 10, optimizer);
+    for (const epoch of [0, 1, 2, 5]) {
+      await callback.onEpochBegin(epoch);
+      // SGD and Momentum hold the rate as a float32 tensor.
+      expect(Math.abs(effectiveLearningRate(optimizer) / (0.1 * 0.5 ** epoch) - 1)).toBeLessThan(1e-7);
+    }
+    optimizer.dispose();
+  });
+
+  it('steps batch-wise schedules at every batch, counting across epochs', async () => {
+    const optimizer = createOptimizer('sgd', 0.1);
+    const callback = new SchedulerCallback({ kind: 'closed-form', unit: 'batch', lrAt: (step) => 1 / (step + 1) }, 4, optimizer);
+    await callback.onEpochBegin(2);
+    await callback.onBatchBegin(3);
+    expect(Math.abs(effectiveLearningRate(optimizer) * (2 * 4 + 3 + 1) - 1)).toBeLessThan(1e-7);
+    optimizer.dispose();
+  });
+
+  it('feeds the validation loss to a metric-driven scheduler at epoch end', async () => {
+    const observed: number[] = [];
+    const plateau: MetricDrivenScheduler = {
+      kind: 'metric-driven',
+      unit: 'epoch',
+      currentLr: () => (observed.length > 0 ? 0.01 : 0.1),
+      observe: (metric) => observed.push(metric),
+    };
+    const outcome = await runTrainingJob(job({ scheduler: plateau, epochs: 2 }));
+    expect(observed).toEqual(outcome.history.map((record) => record.validationLoss));
+    expect(outcome.history.map((record) => record.learningRate)).toEqual([0.1, 0.01]);
+  });
+});
+
+describe('a training job', () => {
+  it('really applies the scheduler's rates: from a zero rate on, the weights freeze', async () => {
+    // With a zero rate from epoch 1 on, the weights, and so the validation loss, must freeze.
+    const frozenAfterFirst: ClosedFormScheduler = { kind: 'closed-form', unit: 'epoch', lrAt: (epoch) => (epoch === 0 ? 0.1 : 0) };
+    const outcome = await runTrainingJob(job({ scheduler: frozenAfterFirst }));
+    const losses = outcome.history.map((record) => record.validationLoss);
+    expect(losses[1]).toBe(losses[0]);
+    expect(losses[2]).toBe(losses[0]);
+    const moving = await runTrainingJob(job());
+    expect(moving.history[1].validationLoss).not.toBe(moving.history[0].validationLoss);
+  });
+
+  it('learns: validation accuracy beats chance by far after 3 epochs on 300 images', async () => {
+    const outcome = await runTrainingJob(job());
+    expect(outcome.history.map((record) => record.learningRate)).toEqual([0.1, 0.05, 0.025]);
+    expect(outcome.history[2].validationAccuracy).toBeGreaterThan(0.6);
+    expect(outcome.test.accuracy).toBeGreaterThan(0.6);
+  });
+
+  it('gives identical histories for identical jobs, and keeps the tensor count flat across epochs', async () => {
+    const counts: number[] = [];
+    const first = await runTrainingJob(job({ onEpochEnd: () => counts.push(tf.memory().numTensors) }));
+    const second = await runTrainingJob(job());
+    const strip = (records: typeof first.history) => records.map(({ seconds: _seconds, ...rest }) => rest);
+    expect(strip(second.history)).toEqual(strip(first.history));
+    expect(new Set(counts).size).toBe(1);
+  });
+
+  it('stops a diverging run and says at which epoch', async () => {
+    const outcome = await runTrainingJob(job({ scheduler: { kind: 'closed-form', unit: 'epoch', lrAt: () => 1e6 }, epochs: 5 }));
+    expect(outcome.divergedAtEpoch).not.toBeNull();
+    expect(outcome.history.length).toBe(outcome.divergedAtEpoch);
+  });
+});
