@@ -1,0 +1,35 @@
+import { Command, CommanderError } from 'commander';
+import { isUsageError } from './errors.js';
+import { LR_COMPARE_VERSION } from './version.js';
+import { register as registerRun } from './commands/run.js';
+
+/** Commander wiring only: each command lives in src/commands/ and registers itself here. */
+export function buildProgram(): Command {
+  const program = new Command('lr-compare')
+    .description('Which learning-rate scheduler should I use, and is the difference real?')
+    .version(LR_COMPARE_VERSION)
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  // Subcommands inherit exitOverride and showHelpAfterError from the program.
+  registerRun(program);
+  return program;
+}
+
+/** Runs the CLI; bad input exits 2 with one line, anything else is a bug and keeps its stack trace. */
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander has already printed its message; help and version are not errors.
+      process.exitCode = error.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    if (isUsageError(error)) {
+      process.stderr.write(`lr-compare: error: ${error.message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    throw error;
+  }
+}
