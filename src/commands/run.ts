@@ -5,7 +5,7 @@ import { MNIST_TEST_SIZE } from '../data/mnist.js';
 import { assertWritable, writeFileAtomic } from '../report/atomic.js';
 import { ProgressReporter } from '../report/progress.js';
 import type { ResultsFile } from '../report/results.js';
-import { renderRunTable } from '../report/table.js';
+import { renderResultsTable } from '../report/table.js';
 import { catalogueHelp, resolveSchedulerSelection } from '../schedulers/index.js';
 import { BACKEND_CHOICES, describeSelection, type BackendChoice } from '../train/backend.js';
 import { runComparison } from '../train/comparison.js';
@@ -107,7 +107,7 @@ async function runCommand(options: RunOptions, namesGiven: boolean): Promise<voi
   if (options.json) {
     process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
   } else {
-    process.stdout.write(`${renderRunTable(results, { color: process.stdout.isTTY === true })}\n`);
+    process.stdout.write(`${renderResultsTable(results, { color: process.stdout.isTTY === true })}\n`);
   }
   if (!options.quiet) process.stderr.write(`results written to ${out}\n`);
 }

@@ -1,5 +1,6 @@
 import type { ParamValue } from '../schedulers/types.js';
 import type { EpochRecord, Evaluation } from '../train/job.js';
+import type { ComparisonStatistics } from './statistics.js';
 
 /** Bumped when the results file changes in a way older readers cannot follow. */
 export const RESULTS_VERSION = 1;
@@ -80,6 +81,8 @@ export interface ResultsFile {
   readonly configuration: RunConfiguration;
   readonly environment: RunEnvironment;
   readonly runs: readonly RunResult[];
+  /** Aggregates across repeats and the significance of each difference from the best. */
+  readonly statistics: ComparisonStatistics;
 }
 
 function argBest(values: readonly number[], better: (a: number, b: number) => boolean): number {

@@ -6,6 +6,7 @@ import { ARTICLE_MLP, initialWeights, type MlpShape } from '../model/mlp.js';
 import type { ProgressReporter } from '../report/progress.js';
 import { summarize, type ResultsFile, type RunConfiguration, type RunEnvironment, type RunResult } from '../report/results.js';
 import { RESULTS_VERSION } from '../report/results.js';
+import { compareSchedulers } from '../report/statistics.js';
 import { createScheduler } from '../schedulers/index.js';
 import type { ResolvedSchedulerSpec, ScheduleContext } from '../schedulers/types.js';
 import { LR_COMPARE_VERSION } from '../version.js';
@@ -102,6 +103,15 @@ export async function runComparison(request: ComparisonRequest, hooks: Compariso
   const createdAt = new Date().toISOString();
   const runs: RunResult[] = [];
   const runCount = request.specs.length * request.repeats;
+  const resultsOf = (complete: boolean): ResultsFile => ({
+    version: RESULTS_VERSION,
+    createdAt,
+    complete,
+    configuration,
+    environment,
+    runs: [...runs],
+    statistics: compareSchedulers(runs, data.validation.count),
+  });
 
   const validation = new DeviceDataset(data.validation);
   const test = new DeviceDataset(data.test);
@@ -137,19 +147,12 @@ export async function runComparison(request: ComparisonRequest, hooks: Compariso
           history: outcome.history,
           summary: summarize(outcome.history, outcome, request.targetAcc),
         });
-        hooks.onRunFinished?.({
-          version: RESULTS_VERSION,
-          createdAt,
-          complete: runs.length === runCount,
-          configuration,
-          environment,
-          runs,
-        });
+        hooks.onRunFinished?.(resultsOf(runs.length === runCount));
       }
     }
   } finally {
     validation.dispose();
     test.dispose();
   }
-  return { version: RESULTS_VERSION, createdAt, complete: true, configuration, environment, runs };
+  return resultsOf(true);
 }
