@@ -1,0 +1,92 @@
+/** Building a scheduler for a run, and reading a schedule out as a sequence of rates. */
+import { UsageError } from '../errors.js';
+import { DEFAULT_WARMUP_START } from './definition.js';
+import { linearFactorLr } from './linear.js';
+import { numberParam, stringParam } from './params.js';
+import { completeParams, describeScheduler, lookUpScheduler } from './spec.js';
+import type { ClosedFormScheduler, ResolvedSchedulerSpec, ScheduleContext, Scheduler, StepUnit } from './types.js';
+
+function checkContext(context: ScheduleContext): void {
+  const { baseLr, epochs, batchesPerEpoch } = context;
+  if (!(Number.isFinite(baseLr) && baseLr > 0)) throw new UsageError(`the base learning rate must be a positive number, got ${baseLr}`);
+  if (!(Number.isSafeInteger(epochs) && epochs >= 1)) throw new UsageError(`the number of epochs must be a whole number >= 1, got ${epochs}`);
+  if (!(Number.isSafeInteger(batchesPerEpoch) && batchesPerEpoch >= 1)) {
+    throw new UsageError(`batches per epoch must be a whole number >= 1, got ${batchesPerEpoch}`);
+  }
+}
+
+/** The run's length in the schedule's unit. */
+export function runSteps(unit: StepUnit, context: ScheduleContext): number {
+  return unit === 'epoch' ? context.epochs : context.epochs * context.batchesPerEpoch;
+}
+
+function checkStep(step: number): void {
+  if (!(Number.isSafeInteger(step) && step >= 0)) throw new RangeError(`a schedule step must be a whole number >= 0, got ${step}`);
+}
+
+/**
+ * Builds the scheduler of one run. Re-validates the spec's parameters, fills in
+ * the defaults that depend on the run, checks what only the run can tell
+ * (warmup shorter than the run, onecycle's total_steps covering it) and, for
+ * closed-form schedules, computes every step of the run once so that a bad
+ * value (a custom module returning 0, a zero-length onecycle phase) fails now,
+ * before any training.
+ */
+export async function createScheduler(spec: ResolvedSchedulerSpec, context: ScheduleContext): Promise<Scheduler> {
+  checkContext(context);
+  const definition = lookUpScheduler(spec.name);
+  const where = describeScheduler(spec.name);
+  const params = completeParams(definition, spec.params);
+  const unit: StepUnit = stringParam(params, 'unit') === 'batch' ? 'batch' : 'epoch';
+  const warmup = numberParam(params, 'warmup');
+  const warmupStart = params.warmup_start === undefined ? DEFAULT_WARMUP_START : numberParam(params, 'warmup_start');
+  const totalSteps = runSteps(unit, context);
+  if (warmup >= totalSteps) {
+    throw new UsageError(`${where}: warmup=${warmup} leaves no step of the ${totalSteps}-${unit} run for the schedule; use warmup < ${totalSteps}`);
+  }
+  const built = await definition.build({ params, baseLr: context.baseLr, scheduleSteps: totalSteps - warmup, where });
+  if (built.kind === 'metric-driven') return built.scheduler;
+
+  const { lrAt: scheduleLrAt, warmupTarget } = built;
+  const scheduler: ClosedFormScheduler = {
+    kind: 'closed-form',
+    unit,
+    lrAt(step: number): number {
+      checkStep(step);
+      // SequentialLR([LinearLR(warmupStart, total_iters=warmup), S], milestones=[warmup]):
+      // LinearLR's values before the milestone, S from its own step 0 at it.
+      return step < warmup ? linearFactorLr(warmupTarget, warmupStart, 1, warmup, step) : scheduleLrAt(step - warmup);
+    },
+  };
+  for (let step = 0; step < totalSteps; step++) {
+    const lr = scheduler.lrAt(step);
+    if (!(Number.isFinite(lr) && lr >= 0)) {
+      throw new UsageError(`${where}: the learning rate at step ${step} would be ${lr}; check its parameters`);
+    }
+  }
+  return scheduler;
+}
+
+/**
+ * The rate used during each step i = 0..steps-1. For a metric-driven
+ * scheduler, metrics[i] is observed at the end of step i (so it can change
+ * step i+1): at least steps-1 metrics are needed, and the scheduler's state
+ * advances as it is read.
+ */
+export function learningRates(scheduler: Scheduler, steps: number, metrics?: readonly number[]): number[] {
+  if (!(Number.isSafeInteger(steps) && steps >= 0)) throw new UsageError(`the number of steps must be a whole number >= 0, got ${steps}`);
+  if (scheduler.kind === 'closed-form') return Array.from({ length: steps }, (_, step) => scheduler.lrAt(step));
+
+  const needed = Math.max(0, steps - 1);
+  if (!metrics || metrics.length < needed) {
+    throw new UsageError(
+      `a metric-driven scheduler (plateau) needs a metric for each of the first ${needed} steps, got ${metrics?.length ?? 0}; pass them with --metrics`,
+    );
+  }
+  const rates: number[] = [];
+  for (let step = 0; step < steps; step++) {
+    rates.push(scheduler.currentLr());
+    if (step < metrics.length) scheduler.observe(metrics[step]!);
+  }
+  return rates;
+}

@@ -1,0 +1,94 @@
+/**
+ * What one entry of the scheduler registry is made of, and the parameters every
+ * scheduler shares (unit, warmup, warmup_start).
+ */
+import type { ParamDefinition, ParamRecord } from './params.js';
+import type { MetricDrivenScheduler } from './types.js';
+
+/** What a scheduler's constructor gets besides its own parameters. */
+export interface BuildInput {
+  /** Every parameter, validated, static defaults filled in; run-dependent defaults absent. */
+  readonly params: ParamRecord;
+  /** The run's base learning rate (`--lr`). */
+  readonly baseLr: number;
+  /**
+   * Steps the schedule itself runs, in its unit: the run's steps less warmup.
+   * Run-dependent defaults (cosine's t_max, onecycle's total_steps, ...) come from it.
+   */
+  readonly scheduleSteps: number;
+  /** Names the scheduler in error messages, e.g. `scheduler 'onecycle'`. */
+  readonly where: string;
+}
+
+/**
+ * A built schedule. Closed-form ones are a pure function of the schedule's own
+ * step (0 = first step after warmup); createScheduler adds warmup around them.
+ */
+export type BuiltSchedule =
+  | {
+      readonly kind: 'closed-form';
+      readonly lrAt: (step: number) => number;
+      /**
+       * The rate warmup ramps toward, as PyTorch's SequentialLR([LinearLR, S])
+       * produces it: the run's base rate, except where S's constructor overwrites
+       * the optimizer's `initial_lr` (OneCycleLR: max_lr / div_factor).
+       */
+      readonly warmupTarget: number;
+    }
+  | { readonly kind: 'metric-driven'; readonly scheduler: MetricDrivenScheduler };
+
+export interface SchedulerDefinition {
+  /** Registry name, e.g. `cosine_restarts`. */
+  readonly name: string;
+  /** One line for catalogues and help text. */
+  readonly summary: string;
+  /** The PyTorch class this reproduces, e.g. `torch.optim.lr_scheduler.StepLR`. */
+  readonly pytorch: string;
+  /** Longer notes for the catalogue documentation (semantics, quirks kept from PyTorch). */
+  readonly notes?: readonly string[];
+  /**
+   * The scheduler's own parameters. A definition may also redefine a shared one
+   * (plateau narrows `unit` to epoch); the registry appends the rest.
+   */
+  readonly params: readonly ParamDefinition[];
+  /** Checks between parameters that need no run context (max_lr >= base_lr); throws UsageError. */
+  readonly checkParams?: (params: ParamRecord, where: string) => void;
+  readonly build: (input: BuildInput) => BuiltSchedule | Promise<BuiltSchedule>;
+}
+
+/** The default of warmup_start: PyTorch LinearLR's start_factor default. */
+export const DEFAULT_WARMUP_START = 1 / 3;
+
+export const UNIT_PARAM: ParamDefinition = {
+  key: 'unit',
+  type: 'choice',
+  choices: ['epoch', 'batch'],
+  default: 'epoch',
+  description: 'When the schedule steps: once per epoch or once per mini-batch.',
+};
+
+export const WARMUP_PARAM: ParamDefinition = {
+  key: 'warmup',
+  type: 'integer',
+  range: { min: 0 },
+  default: 0,
+  description:
+    'Steps of linear warmup before the schedule, which then starts from its own step 0 ' +
+    '(PyTorch: SequentialLR([LinearLR(start_factor=warmup_start, total_iters=warmup), S], milestones=[warmup])).',
+};
+
+export const WARMUP_START_PARAM: ParamDefinition = {
+  key: 'warmup_start',
+  type: 'number',
+  range: { min: 0, minExclusive: true, max: 1 },
+  default: DEFAULT_WARMUP_START,
+  defaultText: '1/3',
+  description: 'Warmup starts at warmup_start x the target rate (LinearLR start_factor).',
+};
+
+/** Parameters every scheduler takes, in the order help text lists them. */
+export const SHARED_PARAMS: readonly ParamDefinition[] = [UNIT_PARAM, WARMUP_PARAM, WARMUP_START_PARAM];
+
+/** `label=` is not a parameter of the schedule: it names the run (ResolvedSchedulerSpec.label). */
+export const LABEL_KEY = 'label';
+export const LABEL_DESCRIPTION = 'Names the run in tables and results (default: the spec as written).';

@@ -1,0 +1,215 @@
+/**
+ * Parameter definitions and their validation: the one place that knows what a
+ * valid value of each parameter is. The parser, createScheduler (which re-checks
+ * specs built by hand or read back from a file) and the catalogue all use it, so
+ * an error message and the help text cannot disagree.
+ */
+import { UsageError } from '../errors.js';
+import type { ParamValue } from './types.js';
+
+export type ParamType = 'number' | 'integer' | 'boolean' | 'choice' | 'integer-list' | 'string';
+
+/** Allowed numeric interval; for integer lists it applies to each element. */
+export interface NumericRange {
+  readonly min?: number;
+  /** `min` itself is not allowed (e.g. gamma > 0). */
+  readonly minExclusive?: boolean;
+  readonly max?: number;
+  readonly maxExclusive?: boolean;
+}
+
+export interface ParamDefinition {
+  /** PyTorch's argument name in snake_case, e.g. `step_size`. */
+  readonly key: string;
+  readonly type: ParamType;
+  /** One line: what the parameter does. */
+  readonly description: string;
+  /**
+   * Static default. Absent when the parameter is required, when it defaults to
+   * another parameter (`defaultFrom`), or when the default depends on the run
+   * (then `defaultText` says how, and the scheduler fills it in when created).
+   */
+  readonly default?: ParamValue;
+  /** How the default reads in help text, when the value alone would not say it well (1/3, "the run's length"). */
+  readonly defaultText?: string;
+  /** Defaults to the value of this other parameter of the same scheduler. */
+  readonly defaultFrom?: string;
+  readonly required?: boolean;
+  readonly range?: NumericRange;
+  /** For `choice`: the allowed values. */
+  readonly choices?: readonly string[];
+}
+
+/** A parameter record after validation: what ResolvedSchedulerSpec.params holds. */
+export type ParamRecord = Readonly<Record<string, ParamValue>>;
+
+/** `> 0`, `>= 1`, `in (0, 1]`: the range as the user reads it. */
+export function describeRange(range: NumericRange): string {
+  const { min, max } = range;
+  if (min !== undefined && max !== undefined) {
+    return `in ${range.minExclusive ? '(' : '['}${min}, ${max}${range.maxExclusive ? ')' : ']'}`;
+  }
+  if (min !== undefined) return `${range.minExclusive ? '>' : '>='} ${min}`;
+  if (max !== undefined) return `${range.maxExclusive ? '<' : '<='} ${max}`;
+  return 'any value';
+}
+
+export function isInRange(value: number, range: NumericRange): boolean {
+  if (range.min !== undefined && (range.minExclusive ? value <= range.min : value < range.min)) return false;
+  if (range.max !== undefined && (range.maxExclusive ? value >= range.max : value > range.max)) return false;
+  return true;
+}
+
+/** The kind of value, as help text and type errors name it. */
+export function describeType(param: ParamDefinition): string {
+  switch (param.type) {
+    case 'number':
+      return 'number';
+    case 'integer':
+      return 'whole number';
+    case 'boolean':
+      return 'true|false';
+    case 'choice':
+      return (param.choices ?? []).join('|');
+    case 'integer-list':
+      return 'whole numbers separated by |';
+    case 'string':
+      return 'text';
+  }
+}
+
+/** Type and allowed values in one short phrase, e.g. `whole number >= 1` or `min|max`. */
+export function describeAllowed(param: ParamDefinition): string {
+  const type = describeType(param);
+  if (param.range && (param.type === 'number' || param.type === 'integer')) return `${type} ${describeRange(param.range)}`;
+  if (param.range && param.type === 'integer-list') return `${type}, each ${describeRange(param.range)}, increasing`;
+  return type;
+}
+
+export function formatParamValue(value: ParamValue): string {
+  return Array.isArray(value) ? value.join('|') : String(value);
+}
+
+/** The default as help text shows it. */
+export function describeDefault(param: ParamDefinition): string {
+  if (param.defaultText !== undefined) return param.defaultText;
+  if (param.default !== undefined) return formatParamValue(param.default);
+  if (param.defaultFrom !== undefined) return `same as ${param.defaultFrom}`;
+  return param.required ? '(required)' : '(none)';
+}
+
+// Plain decimal notation only: no hex, no Infinity/NaN, no empty string (Number('') is 0).
+const NUMBER_PATTERN = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i;
+
+/**
+ * Parses the text of one value written in a spec. `where` names the scheduler
+ * and the key in messages, e.g. `scheduler 'step': gamma`.
+ */
+export function parseParamText(param: ParamDefinition, text: string, where: string): ParamValue {
+  const shown = `'${text}'`;
+  switch (param.type) {
+    case 'number': {
+      if (!NUMBER_PATTERN.test(text)) throw new UsageError(`${where} must be a number, got ${shown}`);
+      return Number(text);
+    }
+    case 'integer': {
+      if (!NUMBER_PATTERN.test(text) || !Number.isSafeInteger(Number(text))) {
+        throw new UsageError(`${where} must be a whole number, got ${shown}`);
+      }
+      return Number(text);
+    }
+    case 'boolean': {
+      if (text === 'true') return true;
+      if (text === 'false') return false;
+      throw new UsageError(`${where} must be true or false, got ${shown}`);
+    }
+    case 'choice':
+      return text;
+    case 'integer-list': {
+      const items = text.split('|').map((item) => item.trim());
+      if (items.some((item) => !NUMBER_PATTERN.test(item) || !Number.isSafeInteger(Number(item)))) {
+        throw new UsageError(`${where} must be whole numbers separated by | (e.g. 30|60|90), got ${shown}`);
+      }
+      return items.map(Number);
+    }
+    case 'string':
+      return text;
+  }
+}
+
+/**
+ * Checks one value against its definition: its JavaScript type (specs built by
+ * hand or read from JSON bypass the text parser), its range, its choices.
+ */
+export function checkParamValue(param: ParamDefinition, value: ParamValue, where: string): void {
+  const got = `got ${JSON.stringify(value)}`;
+  switch (param.type) {
+    case 'number':
+    case 'integer': {
+      if (typeof value !== 'number' || !Number.isFinite(value)) throw new UsageError(`${where} must be a finite number, ${got}`);
+      if (param.type === 'integer' && !Number.isSafeInteger(value)) throw new UsageError(`${where} must be a whole number, ${got}`);
+      if (param.range && !isInRange(value, param.range)) {
+        throw new UsageError(`${where} must be ${describeRange(param.range)}, ${got}`);
+      }
+      return;
+    }
+    case 'boolean':
+      if (typeof value !== 'boolean') throw new UsageError(`${where} must be true or false, ${got}`);
+      return;
+    case 'choice':
+      if (typeof value !== 'string' || !(param.choices ?? []).includes(value)) {
+        throw new UsageError(`${where} must be one of ${(param.choices ?? []).join(', ')}, ${got}`);
+      }
+      return;
+    case 'integer-list': {
+      if (!Array.isArray(value) || value.length === 0 || value.some((item) => !Number.isSafeInteger(item))) {
+        throw new UsageError(`${where} must be one or more whole numbers separated by |, ${got}`);
+      }
+      for (const item of value) {
+        if (param.range && !isInRange(item, param.range)) {
+          throw new UsageError(`${where} must all be ${describeRange(param.range)}, ${got}`);
+        }
+      }
+      for (let i = 1; i < value.length; i++) {
+        if (value[i]! <= value[i - 1]!) throw new UsageError(`${where} must be strictly increasing, ${got}`);
+      }
+      return;
+    }
+    case 'string':
+      if (typeof value !== 'string' || value.trim() === '') throw new UsageError(`${where} must be non-empty text, ${got}`);
+      return;
+  }
+}
+
+// Typed readers for scheduler constructors. The record has been validated
+// against the definitions by then, so a mismatch here is a bug, not bad input.
+
+export function numberParam(params: ParamRecord, key: string): number {
+  const value = params[key];
+  if (typeof value !== 'number') throw new TypeError(`parameter ${key} should be a number, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+/** A parameter whose default depends on the run: undefined when the user did not set it. */
+export function optionalNumberParam(params: ParamRecord, key: string): number | undefined {
+  return params[key] === undefined ? undefined : numberParam(params, key);
+}
+
+export function stringParam(params: ParamRecord, key: string): string {
+  const value = params[key];
+  if (typeof value !== 'string') throw new TypeError(`parameter ${key} should be text, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+export function booleanParam(params: ParamRecord, key: string): boolean {
+  const value = params[key];
+  if (typeof value !== 'boolean') throw new TypeError(`parameter ${key} should be a boolean, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+export function optionalListParam(params: ParamRecord, key: string): readonly number[] | undefined {
+  const value = params[key];
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value)) throw new TypeError(`parameter ${key} should be a list, got ${JSON.stringify(value)}`);
+  return value;
+}

@@ -1,0 +1,126 @@
+/** Reduce on plateau: ReduceLROnPlateau, the one schedule with state. */
+import type { SchedulerDefinition } from './definition.js';
+import { UNIT_PARAM } from './definition.js';
+import { linearFactorLr } from './linear.js';
+import { numberParam, stringParam } from './params.js';
+import type { MetricDrivenScheduler } from './types.js';
+
+export interface PlateauOptions {
+  readonly mode: 'min' | 'max';
+  readonly factor: number;
+  readonly patience: number;
+  readonly threshold: number;
+  readonly thresholdMode: 'rel' | 'abs';
+  readonly cooldown: number;
+  readonly minLr: number;
+  readonly eps: number;
+  /** Epochs of linear warmup before the plateau logic starts (see plateauScheduler's notes). */
+  readonly warmup: number;
+  readonly warmupStart: number;
+}
+
+/**
+ * ReduceLROnPlateau.step, line for line. With warmup, the first `warmup`
+ * epochs follow LinearLR's ramp to the base rate and their metrics are ignored;
+ * the plateau logic then starts fresh at the base rate.
+ */
+export class PlateauScheduler implements MetricDrivenScheduler {
+  readonly kind = 'metric-driven';
+  readonly unit = 'epoch';
+  private lr: number;
+  private best: number;
+  private badEpochs = 0;
+  private cooldownLeft = 0;
+  private epochsObserved = 0;
+
+  constructor(
+    private readonly baseLr: number,
+    private readonly options: PlateauOptions,
+  ) {
+    this.lr = baseLr;
+    this.best = options.mode === 'min' ? Infinity : -Infinity;
+  }
+
+  currentLr(): number {
+    const { warmup, warmupStart } = this.options;
+    if (this.epochsObserved < warmup) return linearFactorLr(this.baseLr, warmupStart, 1, warmup, this.epochsObserved);
+    return this.lr;
+  }
+
+  observe(metric: number): void {
+    const inWarmup = this.epochsObserved < this.options.warmup;
+    this.epochsObserved++;
+    if (inWarmup) return;
+    const { patience, cooldown } = this.options;
+    // Like PyTorch, a NaN metric is simply not an improvement.
+    if (this.isBetter(metric)) {
+      this.best = metric;
+      this.badEpochs = 0;
+    } else {
+      this.badEpochs++;
+    }
+    if (this.cooldownLeft > 0) {
+      this.cooldownLeft--;
+      this.badEpochs = 0; // bad epochs during cooldown do not count
+    }
+    if (this.badEpochs > patience) {
+      this.reduce();
+      this.cooldownLeft = cooldown;
+      this.badEpochs = 0;
+    }
+  }
+
+  private isBetter(metric: number): boolean {
+    const { mode, threshold, thresholdMode } = this.options;
+    if (mode === 'min') return thresholdMode === 'rel' ? metric < this.best * (1.0 - threshold) : metric < this.best - threshold;
+    return thresholdMode === 'rel' ? metric > this.best * (threshold + 1.0) : metric > this.best + threshold;
+  }
+
+  private reduce(): void {
+    const newLr = Math.max(this.lr * this.options.factor, this.options.minLr);
+    // Reductions smaller than eps are skipped.
+    if (this.lr - newLr > this.options.eps) this.lr = newLr;
+  }
+}
+
+export const plateauScheduler: SchedulerDefinition = {
+  name: 'plateau',
+  summary: 'Multiplies the rate by factor when the validation loss stops improving for patience epochs.',
+  pytorch: 'torch.optim.lr_scheduler.ReduceLROnPlateau',
+  notes: [
+    'Watches the validation loss, observed at the end of each epoch: a reduction changes the rate from the next epoch on.',
+    'Steps per epoch only (unit=epoch).',
+    'Warmup (PyTorch\'s SequentialLR refuses ReduceLROnPlateau, so lr-compare defines it): the first `warmup` epochs ramp linearly from warmup_start x --lr to --lr as LinearLR does, the metrics of those epochs are ignored, and the plateau logic then starts fresh at --lr.',
+    'Defaults are PyTorch\'s except factor=0.5 and patience=5 (the source article\'s).',
+  ],
+  params: [
+    {
+      ...UNIT_PARAM,
+      choices: ['epoch'],
+      description: 'Always epoch: the monitored metric is measured once per epoch.',
+    },
+    { key: 'mode', type: 'choice', choices: ['min', 'max'], default: 'min', description: 'min: the metric should fall (a loss); max: it should rise (an accuracy).' },
+    { key: 'factor', type: 'number', range: { min: 0, minExclusive: true, max: 1, maxExclusive: true }, default: 0.5, description: 'new rate = rate x factor.' },
+    { key: 'patience', type: 'integer', range: { min: 0 }, default: 5, description: 'Epochs without improvement tolerated before reducing.' },
+    { key: 'threshold', type: 'number', range: { min: 0 }, default: 1e-4, description: 'How much better than the best a value must be to count as an improvement.' },
+    { key: 'threshold_mode', type: 'choice', choices: ['rel', 'abs'], default: 'rel', description: 'rel: best x (1 -/+ threshold); abs: best -/+ threshold.' },
+    { key: 'cooldown', type: 'integer', range: { min: 0 }, default: 0, description: 'Epochs after a reduction during which bad epochs are not counted.' },
+    { key: 'min_lr', type: 'number', range: { min: 0 }, default: 0, description: 'The rate never goes below this.' },
+    { key: 'eps', type: 'number', range: { min: 0 }, default: 1e-8, description: 'Reductions smaller than eps are skipped.' },
+  ],
+  build({ params, baseLr }) {
+    const options: PlateauOptions = {
+      mode: stringParam(params, 'mode') === 'max' ? 'max' : 'min',
+      factor: numberParam(params, 'factor'),
+      patience: numberParam(params, 'patience'),
+      threshold: numberParam(params, 'threshold'),
+      thresholdMode: stringParam(params, 'threshold_mode') === 'abs' ? 'abs' : 'rel',
+      cooldown: numberParam(params, 'cooldown'),
+      minLr: numberParam(params, 'min_lr'),
+      eps: numberParam(params, 'eps'),
+      warmup: numberParam(params, 'warmup'),
+      warmupStart: numberParam(params, 'warmup_start'),
+    };
+    return { kind: 'metric-driven', scheduler: new PlateauScheduler(baseLr, options) };
+  },
+};
