@@ -6,7 +6,7 @@ import { assertWritable, writeFileAtomic } from '../report/atomic.js';
 import { ProgressReporter } from '../report/progress.js';
 import type { ResultsFile } from '../report/results.js';
 import { renderResultsTable } from '../report/table.js';
-import { catalogueHelp, resolveSchedulerSelection } from '../schedulers/index.js';
+import { renderCatalogueSummary, resolveSchedulerSelection } from '../schedulers/index.js';
 import { BACKEND_CHOICES, describeSelection, type BackendChoice } from '../train/backend.js';
 import { runComparison } from '../train/comparison.js';
 import { OPTIMIZER_CHOICES, type OptimizerName } from '../train/optimizers.js';
@@ -58,7 +58,7 @@ export function register(program: Command): void {
     .option('--out <file>', 'results JSON (default: results/results-<timestamp>.json)')
     .option('--quiet', 'no progress output')
     .option('--json', 'print the results JSON on stdout instead of the table')
-    .addHelpText('after', `\n${catalogueHelp()}`)
+    .addHelpText('after', `\n${renderCatalogueSummary()}`)
     .action(async (options: RunOptions, command: Command) => {
       // With only -s specs given, the default 'all' does not add the article's five.
       const namesGiven = command.getOptionValueSource('schedulers') !== 'default' || !options.scheduler?.length;

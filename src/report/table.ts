@@ -12,11 +12,15 @@ export function rankRuns(runs: readonly RunResult[]): RunResult[] {
   );
 }
 
-function newTable(head: string[], color: boolean): Table.Table {
+/** Rows without separators unless cells span several lines. */
+const COMPACT_ROWS = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
+
+function newTable(head: string[], color: boolean, multiLine = false): Table.Table {
   return new Table({
     head,
     style: color ? { head: ['cyan'] } : { head: [], border: [] },
     colAligns: ['left', ...head.slice(1).map(() => 'right' as const)],
+    ...(multiLine ? {} : { chars: COMPACT_ROWS }),
   });
 }
 
@@ -58,15 +62,16 @@ function verdictCell(entry: SchedulerStatistics): string {
   if (versus === null) return 'best';
   if (versus.adjustedPValue === null) return 'cannot judge';
   const p = versus.adjustedPValue < 0.001 ? 'p < 0.001' : `p = ${versus.adjustedPValue.toFixed(3)}`;
-  return `${versus.significant ? 'worse' : 'within noise'}\n-${(100 * versus.meanDifference).toFixed(2)} pts, ${p}`;
+  return `${versus.significant ? 'worse' : 'within noise'}\n${(100 * versus.meanDifference).toFixed(2)} pts behind, ${p}`;
 }
 
 /** One row per scheduler with statistics across repeats. */
 function repeatsTable(results: ResultsFile, color: boolean): string {
   const points = (value: number) => value.toFixed(2);
   const table = newTable(
-    ['scheduler', 'best val acc %', 'final val acc %', 'lowest val loss', 'test acc %', 'test acc % at best val loss', `epochs to ${percent(results.configuration.targetAcc, 0)}`, 's/epoch', 'vs best'],
+    ['scheduler', 'best val\nacc %', 'final val\nacc %', 'lowest\nval loss', 'test\nacc %', 'test acc % at\nbest val loss', `epochs to\n${percent(results.configuration.targetAcc, 0)}`, 's/epoch', 'vs best'],
     color,
+    true,
   );
   for (const entry of results.statistics.schedulers) {
     const m = entry.metrics;
