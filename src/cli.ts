@@ -2,6 +2,9 @@ import { Command, CommanderError } from 'commander';
 import { isUsageError } from './errors.js';
 import { LR_COMPARE_VERSION } from './version.js';
 import { register as registerRun } from './commands/run.js';
+import { register as registerSchedule } from './commands/schedule.js';
+import { register as registerSchedules } from './commands/schedules.js';
+import { register as registerFindLr } from './commands/find-lr.js';
 
 /** Commander wiring only: each command lives in src/commands/ and registers itself here. */
 export function buildProgram(): Command {
@@ -12,6 +15,9 @@ export function buildProgram(): Command {
     .exitOverride();
   // Subcommands inherit exitOverride and showHelpAfterError from the program.
   registerRun(program);
+  registerSchedule(program);
+  registerSchedules(program);
+  registerFindLr(program);
   return program;
 }
 

@@ -9,6 +9,10 @@ import type { ParamDefinition } from './params.js';
 import { describeAllowed, describeDefault } from './params.js';
 import { ALL_SCHEDULERS, ARTICLE_SCHEDULERS, SCHEDULER_REGISTRY } from './registry.js';
 
+/** Run-dependent defaults are stated in this term; every rendering defines it. */
+const SCHEDULE_LENGTH =
+  "schedule length = the run's steps in the schedule's unit (epochs, or epochs x batches per epoch), less warmup";
+
 const GRAMMAR =
   "A spec is `name` or `name:key=value,key=value`; list values use `|` (`multistep:milestones=30|60|90,gamma=0.1`).";
 
@@ -31,6 +35,22 @@ function padColumns(rows: readonly string[][], indent: string): string[] {
   return rows.map((row) => indent + row.map((cell, column) => (column < row.length - 1 ? cell.padEnd(widths[column]!) : cell)).join('  '));
 }
 
+/** Greedy word wrap; the first line starts with `first`, the others with `rest`. */
+function wrap(text: string, first: string, rest: string, width = 100): string[] {
+  const lines: string[] = [];
+  let line = first;
+  for (const word of text.split(/\s+/)) {
+    if (line.trim() !== first.trim() && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = rest + word;
+    } else {
+      line += (line === first || line === rest ? '' : ' ') + word;
+    }
+  }
+  lines.push(line);
+  return lines;
+}
+
 function paramRows(params: readonly ParamDefinition[]): string[][] {
   return params.map((param) => [param.key, describeAllowed(param), `default ${describeDefault(param)}`, param.description]);
 }
@@ -43,6 +63,7 @@ export function renderCatalogue(): string {
     'Learning-rate schedulers (PyTorch semantics; names and parameters follow torch.optim.lr_scheduler).',
     `Select with --schedulers name,name,... ('${ALL_SCHEDULERS}' = ${ARTICLE_SCHEDULERS.join(', ')}) or -s/--scheduler 'name:key=value,...'.`,
     GRAMMAR.replaceAll('`', ''),
+    ...wrap(`Defaults that depend on the run use the ${SCHEDULE_LENGTH}.`, '', ''),
     '',
   ];
   for (const definition of definitions()) {
@@ -51,7 +72,7 @@ export function renderCatalogue(): string {
     const own = ownParams(definition);
     if (own.length > 0) lines.push(...padColumns(paramRows(own), '    '));
     else lines.push('    (no parameters of its own)');
-    for (const note of definition.notes ?? []) lines.push(`    note: ${note.replaceAll('`', '')}`);
+    for (const note of definition.notes ?? []) lines.push(...wrap(note.replaceAll('`', ''), '    note: ', '          '));
     lines.push('');
   }
   lines.push('Every scheduler also takes:');
@@ -71,6 +92,7 @@ export function renderCatalogueSummary(): string {
     `Schedulers (* = in '${ALL_SCHEDULERS}'; 'lr-compare schedules' lists every parameter and range):`,
     ...padColumns(rows, '  '),
     GRAMMAR.replaceAll('`', ''),
+    `(${SCHEDULE_LENGTH}.)`,
     `Every scheduler also takes ${SHARED_PARAMS.map((param) => `${param.key}=${describeAllowed(param).replace(/^whole number /, 'N ').replace(/^number /, 'f ')}`).join(', ')}, ${LABEL_KEY}=text.`,
   ].join('\n');
 }
@@ -110,8 +132,7 @@ export function renderCatalogueMarkdown(): string {
     "Steps are counted in the schedule's `unit`. Warmup is PyTorch's",
     '`SequentialLR([LinearLR(start_factor=warmup_start, total_iters=warmup), S], milestones=[warmup])`: the first',
     '`warmup` steps ramp linearly (never quite reaching the target), and S starts from its own step 0 at step `warmup`.',
-    "Defaults that depend on the run (cosine's `t_max`, onecycle's `total_steps`, ...) count the schedule's steps: the",
-    "run's length in the schedule's unit (epochs, or epochs x batches per epoch), less warmup.",
+    `Defaults that depend on the run (cosine's \`t_max\`, onecycle's \`total_steps\`, ...) use the ${SCHEDULE_LENGTH}.`,
     '',
   ];
   for (const definition of definitions()) {

@@ -19,7 +19,7 @@ export const cosineScheduler: SchedulerDefinition = {
       key: 't_max',
       type: 'integer',
       range: { min: 1 },
-      defaultText: "the schedule's steps (the run's length in its unit, less warmup)",
+      defaultText: 'schedule length',
       description: 'Steps from the base rate down to eta_min.',
     },
     {
@@ -64,8 +64,8 @@ export const cosineRestartsScheduler: SchedulerDefinition = {
       key: 't_0',
       type: 'integer',
       range: { min: 1 },
-      defaultText: "a quarter of the schedule's steps (at least 1)",
-      description: 'Steps of the first cycle.',
+      defaultText: 'schedule length / 4',
+      description: 'Steps of the first cycle (the default is rounded down, at least 1).',
     },
     {
       key: 't_mult',

@@ -72,9 +72,7 @@ export const WARMUP_PARAM: ParamDefinition = {
   type: 'integer',
   range: { min: 0 },
   default: 0,
-  description:
-    'Steps of linear warmup before the schedule, which then starts from its own step 0 ' +
-    '(PyTorch: SequentialLR([LinearLR(start_factor=warmup_start, total_iters=warmup), S], milestones=[warmup])).',
+  description: "Steps of linear warmup; the schedule then starts from its own step 0 (PyTorch's SequentialLR after LinearLR).",
 };
 
 export const WARMUP_START_PARAM: ParamDefinition = {

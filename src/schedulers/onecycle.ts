@@ -25,7 +25,7 @@ export const onecycleScheduler: SchedulerDefinition = {
       key: 'total_steps',
       type: 'integer',
       range: { min: 1 },
-      defaultText: "the schedule's steps (the run's length in its unit, less warmup)",
+      defaultText: 'schedule length',
       description: 'Steps of the whole cycle; must cover the run.',
     },
     { key: 'pct_start', type: 'number', range: { min: 0, max: 1 }, default: 0.3, description: 'Fraction of the cycle spent increasing the rate.' },

@@ -72,7 +72,7 @@ export function describeType(param: ParamDefinition): string {
     case 'choice':
       return (param.choices ?? []).join('|');
     case 'integer-list':
-      return 'whole numbers separated by |';
+      return 'N|N|...';
     case 'string':
       return 'text';
   }
@@ -82,7 +82,7 @@ export function describeType(param: ParamDefinition): string {
 export function describeAllowed(param: ParamDefinition): string {
   const type = describeType(param);
   if (param.range && (param.type === 'number' || param.type === 'integer')) return `${type} ${describeRange(param.range)}`;
-  if (param.range && param.type === 'integer-list') return `${type}, each ${describeRange(param.range)}, increasing`;
+  if (param.range && param.type === 'integer-list') return `${type}, increasing, each ${describeRange(param.range)}`;
   return type;
 }
 

@@ -55,7 +55,7 @@ export const multistepScheduler: SchedulerDefinition = {
       key: 'milestones',
       type: 'integer-list',
       range: { min: 1 },
-      defaultText: "50% and 75% of the schedule's steps",
+      defaultText: '50%|75% of schedule length',
       description: 'Steps at which the rate is multiplied by gamma, e.g. 30|60|90.',
     },
     {
