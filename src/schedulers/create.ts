@@ -78,15 +78,16 @@ export function learningRates(scheduler: Scheduler, steps: number, metrics?: rea
   if (scheduler.kind === 'closed-form') return Array.from({ length: steps }, (_, step) => scheduler.lrAt(step));
 
   const needed = Math.max(0, steps - 1);
-  if (!metrics || metrics.length < needed) {
+  const given = metrics ?? [];
+  if (given.length < needed) {
     throw new UsageError(
-      `a metric-driven scheduler (plateau) needs a metric for each of the first ${needed} steps, got ${metrics?.length ?? 0}; pass them with --metrics`,
+      `a metric-driven scheduler (plateau) needs a metric for each of the first ${needed} steps, got ${given.length}; pass them with --metrics`,
     );
   }
   const rates: number[] = [];
   for (let step = 0; step < steps; step++) {
     rates.push(scheduler.currentLr());
-    if (step < metrics.length) scheduler.observe(metrics[step]!);
+    if (step < given.length) scheduler.observe(given[step]!);
   }
   return rates;
 }
