@@ -226,7 +226,11 @@ function getWheel(tfVersion) {
   const got = fs.readdirSync(tmp).filter((f) => f.endsWith('.whl'));
   if (!r.ok || got.length !== 1) {
     fs.rmSync(tmp, { recursive: true, force: true });
-    fail(`pip download tensorflow-cpu==${tfVersion} failed: ${tail(r.out, 2)}`);
+    const net = /NewConnectionError|Connection refused|Name or service not known|Temporary failure in name resolution|ProxyError|Read timed out/.exec(r.out);
+    const err = net
+      ? `cannot reach the Python package index (${net[0]})`
+      : (r.out.split('\n').filter((l) => l.startsWith('ERROR:')).pop() ?? tail(r.out, 2));
+    fail(`pip download tensorflow-cpu==${tfVersion} failed: ${err} (log: ${path.join(LOG_DIR, 'pip-download.log')})`);
   }
   fs.renameSync(path.join(tmp, got[0]), path.join(dir, got[0]));
   fs.rmSync(tmp, { recursive: true, force: true });
