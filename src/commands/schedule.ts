@@ -83,10 +83,11 @@ export function renderScheduleChart(spec: ResolvedSchedulerSpec, rates: readonly
   const rightLabel = `${unit} ${last}`;
   const axisWidth = Math.max(steps.length, leftLabel.length + rightLabel.length + 2);
   const xAxis = ' '.repeat(plotStart) + leftLabel + rightLabel.padStart(axisWidth - leftLabel.length);
-  const sampling = steps.length < rates.length ? ` (${steps.length} of ${rates.length} steps drawn, evenly spaced)` : '';
+  const sampling = steps.length < rates.length ? [`(${steps.length} of ${rates.length} steps drawn, evenly spaced)`] : [];
   const lowest = Math.min(...rates);
   return [
-    `${spec.spec}: learning rate per ${unit}, steps 0..${last}${sampling}`,
+    `${spec.spec}: learning rate per ${unit}, steps 0..${last}`,
+    ...sampling,
     `${' '.repeat(Math.max(0, plotStart - 'learning rate'.length))}learning rate`,
     chart,
     xAxis,
