@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { UsageError } from '../errors.js';
 
@@ -14,15 +14,26 @@ function describe(error: unknown): string {
 }
 
 /**
+ * Creates the missing folders of a path one by one. Node's own
+ * `mkdirSync(path, { recursive: true })` loops forever under /proc.
+ */
+function ensureFolder(folder: string): void {
+  if (existsSync(folder)) return;
+  const parent = dirname(folder);
+  if (parent !== folder) ensureFolder(parent);
+  mkdirSync(folder);
+}
+
+/**
  * Writes a file so that readers see the old content or the new, never half:
  * write a temporary file in the same folder, flush it to disk, rename it over
  * the target. The parent folder is created when missing.
  */
-export function writeFileAtomic(path: string, content: string): void {
+export function writeFileAtomic(path: string, content: string, nameInErrors = path): void {
   const folder = dirname(path);
   const temporary = join(folder, `.${basename(path)}.${process.pid}.tmp`);
   try {
-    mkdirSync(folder, { recursive: true });
+    ensureFolder(folder);
     const fd = openSync(temporary, 'w');
     try {
       writeSync(fd, content);
@@ -32,13 +43,21 @@ export function writeFileAtomic(path: string, content: string): void {
     }
     renameSync(temporary, path);
   } catch (error) {
-    rmSync(temporary, { force: true });
-    throw new UsageError(`cannot write ${path}: ${describe(error)}`);
+    removeQuietly(temporary);
+    throw new UsageError(`cannot write ${nameInErrors}: ${describe(error)}`);
+  }
+}
+
+function removeQuietly(path: string): void {
+  try {
+    rmSync(path, { force: true });
+  } catch {
+    // Nothing was created there (the path cannot even be a file).
   }
 }
 
 /** Fails early, before hours of training, when the output cannot be written. */
 export function assertWritable(path: string): void {
-  writeFileAtomic(`${path}.probe`, '');
-  rmSync(`${path}.probe`, { force: true });
+  writeFileAtomic(`${path}.probe`, '', path);
+  removeQuietly(`${path}.probe`);
 }

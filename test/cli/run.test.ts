@@ -1,0 +1,130 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { ResultsFile } from '../../src/report/results.js';
+import { lrCompare, temporaryFolder, TINY } from './helpers.js';
+
+function readResults(path: string): ResultsFile {
+  return JSON.parse(readFileSync(path, 'utf8')) as ResultsFile;
+}
+
+/** A history without its timings, which are the only thing allowed to differ between identical runs. */
+function untimed(results: ResultsFile) {
+  return results.runs.map((run) => ({
+    label: run.label,
+    history: run.history.map(({ seconds: _seconds, ...record }) => record),
+    test: run.summary.testAccuracy,
+  }));
+}
+
+describe('lr-compare run, end to end', () => {
+  it('trains the article five, prints the table and writes a complete results file', () => {
+    const folder = temporaryFolder();
+    const out = join(folder, 'nested', 'results.json');
+    const result = lrCompare(['run', '--epochs', '2', ...TINY, '--out', out]);
+    expect(result.stderr).toMatch(/^backend: wasm \(@tensorflow\/tfjs-backend-wasm 4\.\d+\.\d+\)/m);
+    expect(result.status).toBe(0);
+    for (const name of ['step', 'exponential', 'cosine', 'plateau', 'cyclic']) expect(result.stdout).toMatch(new RegExp(`│ ${name} `));
+    expect(result.stdout).toMatch(/best val acc \(epoch\)/);
+    expect(result.stdout).toMatch(/No significance can be judged from one run/);
+
+    const results = readResults(out);
+    expect(results.version).toBe(1);
+    expect(results.complete).toBe(true);
+    expect(results.configuration).toMatchObject({ epochs: 2, lr: 0.1, batchSize: 32, optimizer: 'sgd', seed: 42, samples: 600, valSplit: 0.2 });
+    expect(results.configuration.trainSamples).toBe(480);
+    expect(results.environment.backend).toBe('wasm');
+    expect(results.environment.tfjs).toMatch(/^4\./);
+    expect(results.environment.node).toBe(process.version);
+    expect(results.runs).toHaveLength(5);
+    for (const run of results.runs) {
+      expect(run.history).toHaveLength(2);
+      for (const record of run.history) {
+        for (const key of ['learningRate', 'loss', 'accuracy', 'validationLoss', 'validationAccuracy', 'seconds'] as const) {
+          expect(Number.isFinite(record[key])).toBe(true);
+        }
+      }
+    }
+    const byLabel = Object.fromEntries(results.runs.map((run) => [run.label, run]));
+    expect(byLabel.exponential.history.map((record) => record.learningRate)).toEqual([0.1, 0.1 * 0.95]);
+    expect(byLabel.cyclic.history[0].learningRate).toBeCloseTo(0.001, 12);
+    // No temporary file is left beside the results.
+    expect(readdirSync(join(folder, 'nested'))).toEqual(['results.json']);
+  });
+
+  it('prints the results JSON on stdout with --json', () => {
+    const folder = temporaryFolder();
+    const result = lrCompare(['run', '--epochs', '1', ...TINY, '--schedulers', 'none', '--json', '--quiet', '--out', join(folder, 'r.json')]);
+    expect(result.status).toBe(0);
+    expect(result.stderr).toBe('');
+    expect(readResults(join(folder, 'r.json'))).toEqual(JSON.parse(result.stdout));
+  });
+});
+
+describe('identical conditions and reproducibility', () => {
+  it('gives identical histories to two none runs, and to step and none before the first step', () => {
+    const folder = temporaryFolder();
+    const out = join(folder, 'r.json');
+    const result = lrCompare(['run', '--epochs', '3', ...TINY, '--quiet', '--out', out, '-s', 'none:label=first', '-s', 'none:label=second', '-s', 'step:step_size=2']);
+    expect(result.status).toBe(0);
+    const [first, second, step] = untimed(readResults(out));
+    expect(second.history).toEqual(first.history);
+    expect(step.history.slice(0, 2)).toEqual(first.history.slice(0, 2));
+    expect(step.history[2]).not.toEqual(first.history[2]);
+    expect(step.history[2].learningRate).toBeCloseTo(0.05, 12);
+  });
+
+  it('reproduces the results file with the same seed, and differs with another', () => {
+    const folder = temporaryFolder();
+    const args = ['run', '--epochs', '2', ...TINY, '--quiet', '--schedulers', 'plateau,exponential'];
+    expect(lrCompare([...args, '--out', join(folder, 'a.json')]).status).toBe(0);
+    expect(lrCompare([...args, '--out', join(folder, 'b.json')]).status).toBe(0);
+    expect(lrCompare([...args, '--seed', '7', '--out', join(folder, 'c.json')]).status).toBe(0);
+    const a = untimed(readResults(join(folder, 'a.json')));
+    expect(untimed(readResults(join(folder, 'b.json')))).toEqual(a);
+    expect(untimed(readResults(join(folder, 'c.json')))).not.toEqual(a);
+  });
+
+  it('pairs repeats across schedulers: repeat k uses seed + k for every scheduler', () => {
+    const folder = temporaryFolder();
+    const out = join(folder, 'r.json');
+    const result = lrCompare(['run', '--epochs', '2', ...TINY, '--out', out, '--repeats', '3', '--schedulers', 'step,cyclic', '--quiet']);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/± /);
+    expect(result.stdout).toMatch(/Best: step .*over 3 repeats/);
+    const results = readResults(out);
+    expect(results.runs.map((run) => `${run.label}:${run.seed}`)).toEqual(['step:42', 'cyclic:42', 'step:43', 'cyclic:43', 'step:44', 'cyclic:44']);
+    expect(results.statistics.method).toMatch(/paired t-test/);
+    expect(results.statistics.schedulers[1].versusBest?.pValue).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe('bad input to run', () => {
+  const folder = temporaryFolder();
+  const out = join(folder, 'never-written.json');
+  it.each([
+    [['--epochs', '0'], /--epochs.*must be at least 1/],
+    [['--epochs', 'ten'], /--epochs.*expected a whole number, got 'ten'/],
+    [['--lr', '0'], /--lr.*must be > 0/],
+    [['--lr', '-1'], /--lr.*must be > 0/],
+    [['--batch-size', '0'], /--batch-size.*must be at least 1/],
+    [['--val-split', '1'], /--val-split.*must be > 0 and < 1/],
+    [['--val-split', '0'], /--val-split.*must be > 0 and < 1/],
+    [['--samples', '70000'], /--samples.*must be from 2 to 60000/],
+    [['--test-samples', '10001'], /--test-samples.*must be from 1 to 10000/],
+    [['--optimizer', 'adagrad'], /--optimizer.*expected one of sgd, momentum, adam, rmsprop/],
+    [['--backend', 'gpu'], /--backend.*expected one of auto, tensorflow, wasm, cpu/],
+    [['--schedulers', 'stepp'], /unknown scheduler 'stepp'/],
+    [['-s', 'step:gamma=0'], /gamma/],
+    [['--out', '/proc/lr-compare/results.json'], /cannot write \/proc\/lr-compare\/results\.json/],
+    [['--out', `${__filename}/results.json`], /cannot write .*run\.test\.ts\/results\.json: a part of the path is not a folder/],
+    [['--data-dir', '/nonexistent-folder'], /missing data file: \/nonexistent-folder\/train-images-idx3-ubyte/],
+    [['--frobnicate'], /unknown option '--frobnicate'/],
+  ])('%j: one clear line, exit code 2, no stack trace, no file', (args, message) => {
+    const result = lrCompare(['run', '--epochs', '1', ...TINY, '--out', out, ...args]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(out)).toBe(false);
+  });
+});
