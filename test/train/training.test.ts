@@ -98,7 +98,7 @@ describe('SchedulerCallback', () => {
 });
 
 describe('a training job', () => {
-  it('really applies the scheduler's rates: from a zero rate on, the weights freeze', async () => {
+  it("really applies the scheduler's rates: from a zero rate on, the weights freeze", async () => {
     // With a zero rate from epoch 1 on, the weights, and so the validation loss, must freeze.
     const frozenAfterFirst: ClosedFormScheduler = { kind: 'closed-form', unit: 'epoch', lrAt: (epoch) => (epoch === 0 ? 0.1 : 0) };
     const outcome = await runTrainingJob(job({ scheduler: frozenAfterFirst }));
