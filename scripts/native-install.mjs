@@ -157,11 +157,10 @@ function installPackage(version) {
     ['install', '--no-save', '--ignore-scripts', '--no-audit', '--no-fund', `@tensorflow/tfjs-node@${version}`],
     { logName: 'npm-install.log' },
   );
+  // --no-save leaves both files alone (checked with npm 11). Only warn if not:
+  // writing them back could undo a concurrent edit by someone else.
   guarded.forEach((f, i) => {
-    if (!fs.readFileSync(f).equals(before[i])) {
-      fs.writeFileSync(f, before[i]);
-      log(`warning: npm changed ${path.basename(f)}; restored it`);
-    }
+    if (!fs.readFileSync(f).equals(before[i])) log(`WARNING: ${path.basename(f)} changed during npm install; check git diff`);
   });
   if (!r.ok) fail(`npm install @tensorflow/tfjs-node@${version} failed: ${tail(r.out, 3)}`);
   if (installedVersion() !== version) fail(`npm install did not put @tensorflow/tfjs-node@${version} in node_modules`);
