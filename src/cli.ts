@@ -5,6 +5,7 @@ import { register as registerRun } from './commands/run.js';
 import { register as registerSchedule } from './commands/schedule.js';
 import { register as registerSchedules } from './commands/schedules.js';
 import { register as registerFindLr } from './commands/find-lr.js';
+import { register as registerReport } from './commands/report.js';
 
 /** Commander wiring only: each command lives in src/commands/ and registers itself here. */
 export function buildProgram(): Command {
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   registerSchedule(program);
   registerSchedules(program);
   registerFindLr(program);
+  registerReport(program);
   return program;
 }
 

@@ -1,0 +1,247 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writeFileAtomic } from './atomic.js';
+import { CHART_FONT, chartDefinitions } from './charts/specs.js';
+import { toVega } from './charts/render.js';
+import { duration, fixed, percent, rate } from './format.js';
+import type { ResultsFile, RunResult } from './results.js';
+import { compareSchedulers, type ComparisonStatistics, type MetricStatistics, type SchedulerStatistics } from './statistics.js';
+import { rankRuns } from './table.js';
+
+/**
+ * The browser side, inlined so that the report opens offline from disk:
+ * Vega renders the charts (compiled from Vega-Lite here, in Node, so the
+ * browser needs no Vega-Lite) and vega-embed adds tooltips and export menus.
+ */
+function bundle(packageName: string, file: string): string {
+  const entry = fileURLToPath(import.meta.resolve(packageName));
+  const path = join(dirname(entry), file);
+  if (!existsSync(path)) throw new Error(`${packageName} has no ${file} next to ${entry}; reinstall the dependencies (npm ci)`);
+  return readFileSync(path, 'utf8');
+}
+
+let bundles: { vega: string; embed: string } | undefined;
+function scripts(): { vega: string; embed: string } {
+  bundles ??= { vega: bundle('vega', 'vega.min.js'), embed: bundle('vega-embed', 'vega-embed.min.js') };
+  return bundles;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+/** Script text that cannot close its <script> element early. */
+function inlineScript(code: string): string {
+  return code.replace(/<\/(script)/gi, '<\\/$1').replace(/<!--/g, '<\\!--');
+}
+
+/** JSON for a <script type="application/json"> element. */
+function inlineJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+function table(head: string[], rows: string[][], className = ''): string {
+  const headHtml = head.map((cell) => `<th>${cell}</th>`).join('');
+  const body = rows.map((row) => `<tr>${row.map((cell) => `<td>${cell}</td>`).join('')}</tr>`).join('\n');
+  return `<table class="${className}"><thead><tr>${headHtml}</tr></thead><tbody>\n${body}\n</tbody></table>`;
+}
+
+function divergedNote(epoch: number | null): string {
+  return epoch !== null ? ` <span class="diverged">(diverged at epoch ${epoch})</span>` : '';
+}
+
+/** The terminal table's columns for one repeat per scheduler (see table.ts), best first. */
+function singleRunTable(runs: readonly RunResult[]): string {
+  const rows = rankRuns(runs).map((run) => {
+    const s = run.summary;
+    return [
+      escapeHtml(run.label) + divergedNote(s.divergedAtEpoch),
+      percent(s.finalValidationAccuracy),
+      `${percent(s.bestValidationAccuracy)} (${s.bestValidationAccuracyEpoch})`,
+      `${fixed(s.lowestValidationLoss)} (${s.lowestValidationLossEpoch})`,
+      fixed(s.finalValidationLoss),
+      percent(s.testAccuracy),
+      rate(s.finalLearningRate),
+      duration(s.seconds),
+    ];
+  });
+  return table(
+    ['scheduler', 'final val acc', 'best val acc (epoch)', 'lowest val loss (epoch)', 'final val loss', 'test acc', 'final lr', 'time'],
+    rows,
+    'numbers',
+  );
+}
+
+function meanCell(statistics: MetricStatistics, format: (value: number) => string, scale = 1): string {
+  const main = `${format(statistics.mean * scale)} ± ${format(statistics.std * scale)}`;
+  if (!statistics.ci95) return main;
+  return `${main}<br><span class="ci">[${format(statistics.ci95[0] * scale)}, ${format(statistics.ci95[1] * scale)}]</span>`;
+}
+
+function verdictCell(entry: SchedulerStatistics): string {
+  const versus = entry.versusBest;
+  if (versus === null) return 'best';
+  if (versus.adjustedPValue === null) return 'cannot judge';
+  const p = versus.adjustedPValue < 0.001 ? 'p &lt; 0.001' : `p = ${versus.adjustedPValue.toFixed(3)}`;
+  return `${versus.significant ? 'worse' : 'within noise'}<br><span class="ci">${(100 * versus.meanDifference).toFixed(2)} pts behind, ${p}</span>`;
+}
+
+/** The terminal table's columns with repeats (see table.ts): mean ± sd, 95% CI below. */
+function repeatsTable(results: ResultsFile, statistics: ComparisonStatistics): string {
+  const points = (value: number) => value.toFixed(2);
+  const rows = statistics.schedulers.map((entry) => {
+    const m = entry.metrics;
+    const target = entry.epochsToTarget;
+    return [
+      `${escapeHtml(entry.label)}${entry.diverged ? ` <span class="diverged">(${entry.diverged} diverged)</span>` : ''}`,
+      meanCell(m.bestValidationAccuracy, points, 100),
+      meanCell(m.finalValidationAccuracy, points, 100),
+      meanCell(m.lowestValidationLoss, (value) => value.toFixed(4)),
+      meanCell(m.testAccuracy, points, 100),
+      meanCell(m.testAccuracyAtBestValidationLoss, points, 100),
+      target.meanEpoch === null ? 'never' : `${target.meanEpoch.toFixed(1)} (${target.reached}/${entry.repeats})`,
+      m.secondsPerEpoch.mean.toFixed(3),
+      verdictCell(entry),
+    ];
+  });
+  return table(
+    [
+      'scheduler',
+      'best val acc %',
+      'final val acc %',
+      'lowest val loss',
+      'test acc %',
+      'test acc % at best val loss',
+      `epochs to ${percent(results.configuration.targetAcc, 0)}`,
+      's/epoch',
+      'vs best',
+    ],
+    rows,
+    'numbers',
+  );
+}
+
+/** The statistics the run wrote, or (for files written before they existed) computed here the same way. */
+function statisticsOf(results: ResultsFile): ComparisonStatistics | null {
+  if (results.runs.length === 0) return null;
+  const written = (results as { statistics?: ComparisonStatistics }).statistics;
+  return written ?? compareSchedulers(results.runs, results.configuration.validationSamples);
+}
+
+function summarySection(results: ResultsFile): string {
+  const statistics = statisticsOf(results);
+  if (statistics === null) return '<p>No run has finished yet: there is nothing to compare.</p>';
+  const body = statistics.repeats >= 2 ? repeatsTable(results, statistics) : singleRunTable(results.runs);
+  return `${body}\n<p class="conclusion">${escapeHtml(statistics.conclusion)}</p>`;
+}
+
+function valueText(value: unknown): string {
+  if (value === null || value === undefined) return '–';
+  if (Array.isArray(value)) return value.length === 0 ? 'none' : value.map((item) => valueText(item)).join(', ');
+  if (typeof value === 'object') {
+    return Object.entries(value as Record<string, unknown>)
+      .map(([key, item]) => `${key} ${valueText(item)}`)
+      .join(', ');
+  }
+  return String(value);
+}
+
+function keyValueTable(record: object): string {
+  const rows = Object.entries(record).map(([key, value]) => [`<code>${escapeHtml(key)}</code>`, escapeHtml(valueText(value))]);
+  return table(['setting', 'value'], rows, 'settings');
+}
+
+function expectedRuns(results: ResultsFile): number {
+  return results.configuration.schedulers.length * results.configuration.repeats;
+}
+
+function partialBanner(results: ResultsFile): string {
+  if (results.complete) return '';
+  const finished = results.runs.length;
+  return `<div class="partial" role="alert"><strong>Partial results.</strong> This run was interrupted: ${finished} of ${expectedRuns(results)} runs finished. The table and charts show only the finished runs; unfinished ones are missing, not worse.</div>`;
+}
+
+const STYLE = `
+  body { font-family: ${CHART_FONT}; margin: 24px auto; max-width: 1100px; padding: 0 16px; color: #1a1a1a; }
+  h1 { font-size: 24px; margin-bottom: 4px; }
+  h2 { font-size: 19px; margin-top: 36px; border-bottom: 1px solid #ddd; padding-bottom: 4px; }
+  .meta { color: #555; margin-top: 0; }
+  .partial { background: #fff3cd; border: 2px solid #d39e00; color: #5c4400; padding: 12px 16px; border-radius: 6px; margin: 16px 0; font-size: 16px; }
+  table { border-collapse: collapse; margin: 12px 0; font-size: 14px; }
+  th, td { border: 1px solid #ddd; padding: 5px 9px; vertical-align: top; }
+  th { background: #f4f4f4; text-align: left; }
+  table.numbers td { text-align: right; }
+  table.numbers td:first-child { text-align: left; font-weight: bold; }
+  .ci { color: #666; font-size: 12px; }
+  .diverged { color: #b00020; font-weight: normal; }
+  .conclusion { font-size: 15px; max-width: 900px; }
+  .hint { color: #555; font-size: 13px; }
+  figure { margin: 16px 0 28px; }
+  .chart { min-height: 120px; }
+  .chart-error { color: #b00020; }
+  code { font-size: 13px; }
+`;
+
+/** The report as one self-contained HTML page (about 600 KB, most of it the inlined Vega runtime). */
+export function renderHtmlReport(results: ResultsFile): string {
+  const charts = results.runs.length > 0 ? chartDefinitions(results) : [];
+  const specs = charts.map((chart) => ({ id: chart.id, series: chart.series, spec: toVega(chart.spec) }));
+  const figures = charts
+    .map(
+      (chart) =>
+        `<figure><div class="chart" id="chart-${chart.id}" data-chart="${chart.id}" aria-label="${escapeHtml(chart.title)}"></div></figure>`,
+    )
+    .join('\n');
+  const { vega, embed } = scripts();
+  const created = escapeHtml(results.createdAt);
+  const names = [...new Set(results.runs.map((run) => run.label))];
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>lr-compare report${results.complete ? '' : ' (partial)'}: ${escapeHtml(names.join(', '))}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<h1>lr-compare: learning-rate schedulers compared</h1>
+<p class="meta">Results written ${created}; ${results.configuration.epochs} epochs, ${results.configuration.repeats} repeat(s) per scheduler, backend ${escapeHtml(results.environment.backend)}.</p>
+${partialBanner(results)}
+<h2>Summary</h2>
+${summarySection(results)}
+<h2>Charts</h2>
+<p class="hint">Hover a line for its values. Click a legend entry to hide or show that scheduler (click again to bring it back). The menu (…) at a chart's top right saves it as SVG or PNG.</p>
+${figures || '<p>No run has finished yet: there is nothing to draw.</p>'}
+<h2>Configuration</h2>
+${keyValueTable(results.configuration)}
+<h2>Backend and environment</h2>
+${keyValueTable(results.environment)}
+<script>${inlineScript(vega)}</script>
+<script>${inlineScript(embed)}</script>
+<script type="application/json" id="chart-specs">${inlineJson(specs)}</script>
+<script>
+(function () {
+  var charts = JSON.parse(document.getElementById('chart-specs').textContent);
+  var options = { mode: 'vega', renderer: 'svg', actions: { export: true, source: false, compiled: false, editor: false } };
+  charts.forEach(function (chart) {
+    var element = document.getElementById('chart-' + chart.id);
+    vegaEmbed(element, chart.spec, options).then(function () {
+      element.setAttribute('data-rendered', 'true');
+    }).catch(function (error) {
+      console.error('chart ' + chart.id + ' failed: ' + error);
+      element.className += ' chart-error';
+      element.textContent = 'This chart could not be drawn: ' + error;
+    });
+  });
+})();
+</script>
+</body>
+</html>
+`;
+}
+
+/** Writes the HTML report atomically (for `report --html` and `run --report`). */
+export async function writeHtmlReport(results: ResultsFile, path: string): Promise<void> {
+  writeFileAtomic(path, renderHtmlReport(results));
+}
