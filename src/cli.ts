@@ -12,9 +12,7 @@ export function buildProgram(): Command {
   const program = new Command('lr-compare')
     .description('Which learning-rate scheduler should I use, and is the difference real?')
     .version(LR_COMPARE_VERSION)
-    .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  // Subcommands inherit exitOverride and showHelpAfterError from the program.
   registerRun(program);
   registerSchedule(program);
   registerSchedules(program);

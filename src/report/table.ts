@@ -1,5 +1,5 @@
-import Table from 'cli-table3';
 import { duration, fixed, percent, rate } from './format.js';
+import { renderTable, type OutputFormat, type TableModel } from './formats.js';
 import type { ResultsFile, RunResult } from './results.js';
 import type { MetricStatistics, SchedulerStatistics } from './statistics.js';
 
@@ -12,42 +12,28 @@ export function rankRuns(runs: readonly RunResult[]): RunResult[] {
   );
 }
 
-/** Rows without separators unless cells span several lines. */
-const COMPACT_ROWS = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
-
-function newTable(head: string[], color: boolean, multiLine = false): Table.Table {
-  return new Table({
-    head,
-    style: color ? { head: ['cyan'] } : { head: [], border: [] },
-    colAligns: ['left', ...head.slice(1).map(() => 'right' as const)],
-    ...(multiLine ? {} : { chars: COMPACT_ROWS }),
-  });
-}
-
 function divergedNote(epoch: number | null): string {
   return epoch !== null ? ` (diverged at epoch ${epoch})` : '';
 }
 
 /** One row per run: the table for a single repeat. */
-function singleRunTable(results: ResultsFile, color: boolean): string {
-  const table = newTable(
-    ['scheduler', 'final val acc', 'best val acc (epoch)', 'lowest val loss (epoch)', 'final val loss', 'test acc', 'final lr', 'time'],
-    color,
-  );
-  for (const run of rankRuns(results.runs)) {
-    const s = run.summary;
-    table.push([
-      run.label + divergedNote(s.divergedAtEpoch),
-      percent(s.finalValidationAccuracy),
-      `${percent(s.bestValidationAccuracy)} (${s.bestValidationAccuracyEpoch})`,
-      `${fixed(s.lowestValidationLoss)} (${s.lowestValidationLossEpoch})`,
-      fixed(s.finalValidationLoss),
-      percent(s.testAccuracy),
-      rate(s.finalLearningRate),
-      duration(s.seconds),
-    ]);
-  }
-  return table.toString();
+function singleRunModel(results: ResultsFile): TableModel {
+  return {
+    head: ['scheduler', 'final val acc', 'best val acc (epoch)', 'lowest val loss (epoch)', 'final val loss', 'test acc', 'final lr', 'time'],
+    rows: rankRuns(results.runs).map((run) => {
+      const s = run.summary;
+      return [
+        run.label + divergedNote(s.divergedAtEpoch),
+        percent(s.finalValidationAccuracy),
+        `${percent(s.bestValidationAccuracy)} (${s.bestValidationAccuracyEpoch})`,
+        `${fixed(s.lowestValidationLoss)} (${s.lowestValidationLossEpoch})`,
+        fixed(s.finalValidationLoss),
+        percent(s.testAccuracy),
+        rate(s.finalLearningRate),
+        duration(s.seconds),
+      ];
+    }),
+  };
 }
 
 /** mean ± std on the first line, the 95% confidence interval below it. */
@@ -66,35 +52,35 @@ function verdictCell(entry: SchedulerStatistics): string {
 }
 
 /** One row per scheduler with statistics across repeats. */
-function repeatsTable(results: ResultsFile, color: boolean): string {
+function repeatsModel(results: ResultsFile): TableModel {
   const points = (value: number) => value.toFixed(2);
-  const table = newTable(
-    ['scheduler', 'best val\nacc %', 'final val\nacc %', 'lowest\nval loss', 'test\nacc %', 'test acc % at\nbest val loss', `epochs to\n${percent(results.configuration.targetAcc, 0)}`, 's/epoch', 'vs best'],
-    color,
-    true,
-  );
-  for (const entry of results.statistics.schedulers) {
-    const m = entry.metrics;
-    const target = entry.epochsToTarget;
-    table.push([
-      `${entry.label}${entry.diverged ? `\n(${entry.diverged} diverged)` : ''}`,
-      meanCell(m.bestValidationAccuracy, points, 100),
-      meanCell(m.finalValidationAccuracy, points, 100),
-      meanCell(m.lowestValidationLoss, (value) => value.toFixed(4)),
-      meanCell(m.testAccuracy, points, 100),
-      meanCell(m.testAccuracyAtBestValidationLoss, points, 100),
-      target.meanEpoch === null ? 'never' : `${target.meanEpoch.toFixed(1)} (${target.reached}/${entry.repeats})`,
-      m.secondsPerEpoch.mean.toFixed(3),
-      verdictCell(entry),
-    ]);
-  }
-  return table.toString();
+  return {
+    head: ['scheduler', 'best val\nacc %', 'final val\nacc %', 'lowest\nval loss', 'test\nacc %', 'test acc % at\nbest val loss', `epochs to\n${percent(results.configuration.targetAcc, 0)}`, 's/epoch', 'vs best'],
+    rows: results.statistics.schedulers.map((entry) => {
+      const m = entry.metrics;
+      const target = entry.epochsToTarget;
+      return [
+        `${entry.label}${entry.diverged ? `\n(${entry.diverged} diverged)` : ''}`,
+        meanCell(m.bestValidationAccuracy, points, 100),
+        meanCell(m.finalValidationAccuracy, points, 100),
+        meanCell(m.lowestValidationLoss, (value) => value.toFixed(4)),
+        meanCell(m.testAccuracy, points, 100),
+        meanCell(m.testAccuracyAtBestValidationLoss, points, 100),
+        target.meanEpoch === null ? 'never' : `${target.meanEpoch.toFixed(1)} (${target.reached}/${entry.repeats})`,
+        m.secondsPerEpoch.mean.toFixed(3),
+        verdictCell(entry),
+      ];
+    }),
+  };
 }
 
-/** The terminal table, best first, and the conclusion in plain words. */
-export function renderResultsTable(results: ResultsFile, options: { color?: boolean } = {}): string {
-  const color = options.color === true;
-  const table = results.statistics.repeats >= 2 ? repeatsTable(results, color) : singleRunTable(results, color);
+export function resultsTableModel(results: ResultsFile): TableModel {
+  return results.statistics.repeats >= 2 ? repeatsModel(results) : singleRunModel(results);
+}
+
+/** The table, best first, and the conclusion in plain words. */
+export function renderResultsTable(results: ResultsFile, options: { color?: boolean; format?: Exclude<OutputFormat, 'json'> } = {}): string {
+  const table = renderTable(resultsTableModel(results), options.format ?? 'table', options);
   const partial = results.complete ? '' : '\nPartial results: not every run has finished.';
-  return `${table}\n${results.statistics.conclusion}${partial}`;
+  return `${table}\n\n${results.statistics.conclusion}${partial}`;
 }

@@ -46,6 +46,8 @@ function firstLine(error: unknown): string {
 async function tryBackend(name: BackendName): Promise<string | undefined> {
   try {
     if (name === 'tensorflow') {
+      // TensorFlow's C++ logging (oneDNN and CPU feature notes) would reach the user's terminal.
+      process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
       // tfjs-node registers the 'tensorflow' backend on the tfjs engine it shares with us.
       require('@tensorflow/tfjs-node');
     } else if (name === 'wasm') {

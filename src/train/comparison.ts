@@ -13,6 +13,7 @@ import { LR_COMPARE_VERSION } from '../version.js';
 import { BACKEND_PACKAGES, selectBackend, type BackendChoice, type BackendSelection } from './backend.js';
 import { runTrainingJob } from './job.js';
 import type { OptimizerName } from './optimizers.js';
+import { planRuns, runKey, shardOf, type Shard } from './plan.js';
 
 export interface ComparisonRequest {
   readonly specs: readonly ResolvedSchedulerSpec[];
@@ -28,19 +29,20 @@ export interface ComparisonRequest {
   readonly dataDir?: string;
   readonly targetAcc: number;
   readonly backend: BackendChoice;
+  /** Run only this slice of the plan. */
+  readonly shard?: Shard;
+  /** Runs already done (--resume): kept as they are and not run again. */
+  readonly finishedRuns?: readonly RunResult[];
 }
 
 export interface ComparisonHooks {
   /** Called once the backend is chosen, before data reach the device. */
   readonly onBackend?: (selection: BackendSelection) => void;
-  /** Called after every finished run with the results so far (`complete` false until the last). */
-  readonly onRunFinished?: (results: ResultsFile) => void;
+  /** Called before the first run and after every finished run with the results so far (`complete` false until the last). */
+  readonly onResults?: (results: ResultsFile) => void;
+  /** Extra tfjs callbacks for every job (e.g. one that lets signals through). */
+  readonly callbacks?: readonly tf.Callback[];
   readonly progress?: ProgressReporter;
-}
-
-/** The seed of repeat k: shared by every scheduler of that repeat, so runs pair up. */
-export function repeatSeed(seed: number, repeat: number): number {
-  return seed + repeat;
 }
 
 function environmentOf(selection: BackendSelection): RunEnvironment {
@@ -101,58 +103,67 @@ export async function runComparison(request: ComparisonRequest, hooks: Compariso
   };
   const environment = environmentOf(selection);
   const createdAt = new Date().toISOString();
-  const runs: RunResult[] = [];
-  const runCount = request.specs.length * request.repeats;
-  const resultsOf = (complete: boolean): ResultsFile => ({
+  const tasks = shardOf(planRuns(request.specs, request.repeats, request.seed), request.shard);
+  const planIndex = new Map(tasks.map((task) => [runKey({ label: task.spec.label, repeat: task.repeat }), task.index]));
+  const finished = new Map((request.finishedRuns ?? []).map((run) => [runKey(run), run]));
+  const runs: RunResult[] = tasks.map((task) => finished.get(runKey({ label: task.spec.label, repeat: task.repeat }))).filter((run): run is RunResult => run !== undefined);
+  const pending = tasks.filter((task) => !finished.has(runKey({ label: task.spec.label, repeat: task.repeat })));
+  const resultsOf = (): ResultsFile => ({
     version: RESULTS_VERSION,
     createdAt,
-    complete,
+    complete: runs.length === tasks.length,
+    ...(request.shard ? { shard: request.shard } : {}),
     configuration,
     environment,
-    runs: [...runs],
+    runs: [...runs].sort((a, b) => (planIndex.get(runKey(a)) ?? 0) - (planIndex.get(runKey(b)) ?? 0)),
     statistics: compareSchedulers(runs, data.validation.count),
   });
+  hooks.onResults?.(resultsOf());
+  hooks.progress?.skipEpochs(runs.length * request.epochs);
 
   const validation = new DeviceDataset(data.validation);
   const test = new DeviceDataset(data.test);
+  let weightsSeed = Number.NaN;
+  let weights = initialWeights(shape, request.seed);
   try {
-    for (let repeat = 0; repeat < request.repeats; repeat++) {
-      const seed = repeatSeed(request.seed, repeat);
-      const weights = initialWeights(shape, seed);
-      for (const spec of request.specs) {
-        const runIndex = runs.length;
-        const outcome = await runTrainingJob({
-          shape,
-          initialWeights: weights,
-          train: data.train,
-          validation,
-          test,
-          epochs: request.epochs,
-          batchSize: request.batchSize,
-          optimizer: request.optimizer,
-          baseLearningRate: request.lr,
-          seed,
-          scheduler: await createScheduler(spec, context),
-          onEpochEnd: (record) => hooks.progress?.epoch(runIndex, runCount, spec.label, request.epochs, record),
-        });
-        hooks.progress?.skipEpochs(request.epochs - outcome.history.length);
-        hooks.progress?.runFinished();
-        runs.push({
-          label: spec.label,
-          scheduler: spec.name,
-          spec: spec.spec,
-          params: spec.params,
-          repeat,
-          seed,
-          history: outcome.history,
-          summary: summarize(outcome.history, outcome, request.targetAcc),
-        });
-        hooks.onRunFinished?.(resultsOf(runs.length === runCount));
+    for (const [position, task] of pending.entries()) {
+      if (task.seed !== weightsSeed) {
+        weights = initialWeights(shape, task.seed);
+        weightsSeed = task.seed;
       }
+      const runNumber = runs.length;
+      const outcome = await runTrainingJob({
+        shape,
+        initialWeights: weights,
+        train: data.train,
+        validation,
+        test,
+        epochs: request.epochs,
+        batchSize: request.batchSize,
+        optimizer: request.optimizer,
+        baseLearningRate: request.lr,
+        seed: task.seed,
+        scheduler: await createScheduler(task.spec, context),
+        callbacks: hooks.callbacks,
+        onEpochEnd: (record) => hooks.progress?.epoch(runNumber, tasks.length, task.spec.label, request.epochs, record),
+      });
+      hooks.progress?.skipEpochs(request.epochs - outcome.history.length);
+      hooks.progress?.runFinished();
+      runs.push({
+        label: task.spec.label,
+        scheduler: task.spec.name,
+        spec: task.spec.spec,
+        params: task.spec.params,
+        repeat: task.repeat,
+        seed: task.seed,
+        history: outcome.history,
+        summary: summarize(outcome.history, outcome, request.targetAcc),
+      });
+      if (position < pending.length - 1) hooks.onResults?.(resultsOf());
     }
   } finally {
     validation.dispose();
     test.dispose();
   }
-  return resultsOf(true);
+  return resultsOf();
 }

@@ -1,0 +1,57 @@
+import * as tf from '@tensorflow/tfjs';
+import { writeFileAtomic } from '../report/atomic.js';
+import type { ResultsFile } from '../report/results.js';
+
+/** How often the training loop lets the event loop run, so that Ctrl-C is seen promptly. */
+const BATCHES_BETWEEN_YIELDS = 20;
+
+/**
+ * A tfjs callback that yields to the event loop now and then. The training
+ * loop is otherwise synchronous on the wasm and cpu backends, and a signal
+ * handler only runs when the event loop gets a turn.
+ */
+class YieldToEventLoop extends tf.Callback {
+  override async onBatchEnd(batch: number): Promise<void> {
+    if (batch % BATCHES_BETWEEN_YIELDS === BATCHES_BETWEEN_YIELDS - 1) await new Promise((resolve) => setImmediate(resolve));
+  }
+
+  override async onEpochEnd(): Promise<void> {
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+export interface InterruptHandler {
+  /** The newest results; written, marked incomplete, when a signal arrives. */
+  latest: ResultsFile | undefined;
+  readonly callback: tf.Callback;
+  remove(): void;
+}
+
+const EXIT_CODES: Record<'SIGINT' | 'SIGTERM', number> = { SIGINT: 130, SIGTERM: 143 };
+
+/**
+ * On Ctrl-C (SIGINT) or SIGTERM: stop at once, leave a valid partial results
+ * file (the finished runs), say how to resume, exit 130 or 143.
+ */
+export function installInterruptHandler(options: { out: string; resumeHint: string }): InterruptHandler {
+  const handler: InterruptHandler = {
+    latest: undefined,
+    callback: new YieldToEventLoop(),
+    remove: () => {
+      for (const signal of Object.keys(EXIT_CODES)) process.off(signal, listeners[signal as keyof typeof EXIT_CODES]);
+    },
+  };
+  const onSignal = (signal: keyof typeof EXIT_CODES) => {
+    const latest = handler.latest;
+    if (latest) writeFileAtomic(options.out, `${JSON.stringify({ ...latest, complete: false }, null, 2)}\n`);
+    const finished = latest?.runs.length ?? 0;
+    process.stderr.write(
+      `\ninterrupted (${signal}): ${finished} finished run(s) saved in ${options.out}, marked incomplete.\n` +
+        `resume with: lr-compare ${options.resumeHint}\n`,
+    );
+    process.exit(EXIT_CODES[signal]);
+  };
+  const listeners = { SIGINT: () => onSignal('SIGINT'), SIGTERM: () => onSignal('SIGTERM') };
+  for (const signal of Object.keys(EXIT_CODES) as (keyof typeof EXIT_CODES)[]) process.on(signal, listeners[signal]);
+  return handler;
+}

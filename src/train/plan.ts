@@ -1,0 +1,51 @@
+import { UsageError } from '../errors.js';
+import type { ResolvedSchedulerSpec } from '../schedulers/types.js';
+
+/** One training job of a comparison: a scheduler in a repeat. */
+export interface RunTask {
+  /** Position in the full plan: repeat-major, then the schedulers' order. */
+  readonly index: number;
+  readonly repeat: number;
+  readonly seed: number;
+  readonly spec: ResolvedSchedulerSpec;
+}
+
+export interface Shard {
+  /** 1-based, as the user writes it: --shard 2/4. */
+  readonly index: number;
+  readonly count: number;
+}
+
+/** The seed of repeat k: shared by every scheduler of that repeat, so runs pair up. */
+export function repeatSeed(seed: number, repeat: number): number {
+  return seed + repeat;
+}
+
+export function planRuns(specs: readonly ResolvedSchedulerSpec[], repeats: number, seed: number): RunTask[] {
+  const tasks: RunTask[] = [];
+  for (let repeat = 0; repeat < repeats; repeat++) {
+    for (const spec of specs) tasks.push({ index: tasks.length, repeat, seed: repeatSeed(seed, repeat), spec });
+  }
+  return tasks;
+}
+
+/** The identity of a run across files (shards, resumed runs). */
+export function runKey(run: { readonly label: string; readonly repeat: number }): string {
+  return `${run.label}#${run.repeat}`;
+}
+
+export function parseShard(text: string): Shard {
+  const match = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const index = match ? Number(match[1]) : Number.NaN;
+  const count = match ? Number(match[2]) : Number.NaN;
+  if (!match || count < 1 || index < 1 || index > count) {
+    throw new UsageError(`--shard must be i/n with 1 <= i <= n (e.g. 2/4), got '${text}'`);
+  }
+  return { index, count };
+}
+
+/** Round-robin slices: disjoint, together the whole plan, and balanced across schedulers. */
+export function shardOf(tasks: readonly RunTask[], shard: Shard | undefined): RunTask[] {
+  if (!shard) return [...tasks];
+  return tasks.filter((task) => task.index % shard.count === shard.index - 1);
+}
