@@ -31,16 +31,55 @@ export function makeBatch(dataset: Dataset, order: Uint32Array, start: number, e
   return { images: tf.tensor2d(images, [size, features]), labels: tf.tensor2d(labels, [size, NUM_CLASSES]) };
 }
 
+/** A training batch as lr-compare's own step wants it: images transposed, labels on the host. */
+export interface TransposedBatch {
+  /** The batch's images as columns: features x size. */
+  readonly imagesT: tf.Tensor2D;
+  /** Class indices, one per column of `imagesT`. */
+  readonly labels: Uint8Array;
+  readonly size: number;
+}
+
+/**
+ * Copies the rows `order[start..end)` of the dataset into a features x size
+ * tensor (one column per sample) and their class indices into a host array.
+ *
+ * The transposed layout is what the fast step multiplies with (see
+ * `transposedStep`): as the right-hand operand of the forward product it is
+ * the smallest matrix XNNPACK has to repack each step, and it is also the
+ * left-hand operand of the weight gradient, so the step never needs the
+ * untransposed images. The labels stay on the host because the loss and its
+ * gradient are computed there.
+ */
+export function makeTransposedBatch(dataset: Dataset, order: Uint32Array, start: number, end: number): TransposedBatch {
+  const size = end - start;
+  const features = dataset.features;
+  const pixels = dataset.images;
+  const imagesT = new Float32Array(features * size);
+  const labels = new Uint8Array(size);
+  for (let column = 0; column < size; column++) {
+    const sample = order[start + column];
+    const from = sample * features;
+    for (let feature = 0, to = column; feature < features; feature++, to += size) imagesT[to] = pixels[from + feature];
+    labels[column] = dataset.labels[sample];
+  }
+  return { imagesT: tf.tensor2d(imagesT, [features, size]), labels, size };
+}
+
 /** A dataset held on the device for evaluation, built once per process and shared by all jobs. */
 export class DeviceDataset {
   readonly images: tf.Tensor2D;
+  /** One-hot rows (for callers that compute the loss with tfjs ops). */
   readonly labels: tf.Tensor2D;
+  /** Class indices on the host (evaluation computes the loss there). */
+  readonly classes: Uint8Array;
   readonly count: number;
 
   constructor(dataset: Dataset) {
     this.count = dataset.count;
     this.images = tf.tensor2d(dataset.images, [dataset.count, dataset.features]);
     this.labels = tf.tensor2d(oneHot(dataset.labels), [dataset.count, NUM_CLASSES]);
+    this.classes = dataset.labels.slice(0, dataset.count);
   }
 
   dispose(): void {

@@ -49,16 +49,19 @@ export class MlpVariables {
 }
 
 export interface ForwardResult {
-  readonly hiddenPreActivation: tf.Tensor2D;
+  /** The hidden layer's output, relu(x . W1 + b1). */
   readonly hidden: tf.Tensor2D;
   readonly logits: tf.Tensor2D;
 }
 
+/**
+ * The network's forward pass on row-major images (one sample per row). Each
+ * dense layer is one fused kernel (product, bias and activation together).
+ */
 export function forward(variables: MlpVariables, images: tf.Tensor2D): ForwardResult {
-  const hiddenPreActivation = tf.add(tf.matMul(images, variables.kernel1), variables.bias1) as tf.Tensor2D;
-  const hidden = tf.relu(hiddenPreActivation);
-  const logits = tf.add(tf.matMul(hidden, variables.kernel2), variables.bias2) as tf.Tensor2D;
-  return { hiddenPreActivation, hidden, logits };
+  const hidden = tf.fused.matMul({ a: images, b: variables.kernel1, bias: variables.bias1, activation: 'relu' }) as tf.Tensor2D;
+  const logits = tf.fused.matMul({ a: hidden, b: variables.kernel2, bias: variables.bias2 }) as tf.Tensor2D;
+  return { hidden, logits };
 }
 
 export interface CrossEntropy {
@@ -69,11 +72,85 @@ export interface CrossEntropy {
   readonly correct: tf.Scalar;
 }
 
+/** The loss on the device, with tfjs ops (the reference `lossAndGradients` uses it). */
 export function crossEntropy(logits: tf.Tensor2D, oneHotLabels: tf.Tensor2D): CrossEntropy {
   const logProbabilities = tf.logSoftmax(logits);
   const lossSum = tf.neg(tf.sum(tf.mul(oneHotLabels, logProbabilities))) as tf.Scalar;
   const correct = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), tf.argMax(oneHotLabels, 1)), 'float32')) as tf.Scalar;
   return { logProbabilities, lossSum, correct };
+}
+
+export interface HostCrossEntropy {
+  /** Categorical cross-entropy summed over the rows, in double precision. */
+  readonly lossSum: number;
+  /** How many rows' first largest logit is at the label. */
+  readonly correct: number;
+}
+
+export interface HostCrossEntropyGradient extends HostCrossEntropy {
+  /** d(mean loss)/d(logits) = (softmax - onehot) / rows, rows x classes. */
+  readonly gradient: Float32Array;
+  /** The same, transposed: classes x rows. */
+  readonly gradientT: Float32Array;
+  /** Its column sums: the output bias' gradient. */
+  readonly biasGradient: Float32Array;
+}
+
+/**
+ * Softmax cross-entropy of a few logits on the host. For a batch the logits
+ * are 32 x 10 numbers: reading them and doing this in JavaScript costs a few
+ * microseconds, where the same work as tfjs ops is a dozen kernel calls
+ * (log-softmax, one-hot product, sums, two arg-maxes, a comparison, a cast,
+ * the softmax gradient), each with the engine's bookkeeping.
+ * Non-finite logits give a non-finite loss, which is how divergence shows.
+ */
+export function hostCrossEntropy(logits: ArrayLike<number>, labels: ArrayLike<number>, classes: number): HostCrossEntropy;
+export function hostCrossEntropy(
+  logits: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  classes: number,
+  withGradient: true,
+): HostCrossEntropyGradient;
+export function hostCrossEntropy(
+  logits: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  classes: number,
+  withGradient = false,
+): HostCrossEntropy | HostCrossEntropyGradient {
+  const rows = labels.length;
+  const gradient = withGradient ? new Float32Array(rows * classes) : undefined;
+  const gradientT = withGradient ? new Float32Array(rows * classes) : undefined;
+  const biasGradient = withGradient ? new Float64Array(classes) : undefined;
+  let lossSum = 0;
+  let correct = 0;
+  for (let row = 0; row < rows; row++) {
+    const offset = row * classes;
+    const label = labels[row];
+    let largest = logits[offset];
+    let argMax = 0;
+    for (let c = 1; c < classes; c++) {
+      if (logits[offset + c] > largest) {
+        largest = logits[offset + c];
+        argMax = c;
+      }
+    }
+    if (argMax === label) correct++;
+    let total = 0;
+    for (let c = 0; c < classes; c++) total += Math.exp(logits[offset + c] - largest);
+    const logTotal = Math.log(total);
+    lossSum += largest + logTotal - logits[offset + label];
+    if (gradient && gradientT && biasGradient) {
+      for (let c = 0; c < classes; c++) {
+        const probability = Math.exp(logits[offset + c] - largest - logTotal);
+        const value = ((c === label ? probability - 1 : probability) / rows);
+        gradient[offset + c] = value;
+        gradientT[c * rows + row] = value;
+        biasGradient[c] += value;
+      }
+    }
+  }
+  if (!gradient || !gradientT || !biasGradient) return { lossSum, correct };
+  return { lossSum, correct, gradient, gradientT, biasGradient: Float32Array.from(biasGradient) };
 }
 
 export interface StepGradients {
@@ -83,22 +160,24 @@ export interface StepGradients {
 }
 
 /**
- * Mean cross-entropy loss and its gradients, with the dense layers' backward
- * pass written out: softmax + cross-entropy has the gradient (p - y) / B, and
- * each dense layer's gradients are two matrix products. Writing it out avoids
- * tfjs' generic autodiff bookkeeping on every step, and is checked against
- * tf.variableGrads in the tests. Call inside tf.tidy.
+ * Mean cross-entropy loss and its gradients, all on the device, from row-major
+ * images and one-hot labels, with the dense layers' backward pass written out:
+ * softmax + cross-entropy has the gradient (p - y) / B, and each dense layer's
+ * gradients are two matrix products. Checked against tf.variableGrads in the
+ * tests. Call inside tf.tidy. The training loop uses `transposedStep`, which
+ * computes the same numbers with fewer kernels.
  */
 export function lossAndGradients(variables: MlpVariables, images: tf.Tensor2D, oneHotLabels: tf.Tensor2D): StepGradients {
   const batchSize = images.shape[0];
-  const { hiddenPreActivation, hidden, logits } = forward(variables, images);
+  const { hidden, logits } = forward(variables, images);
   const { logProbabilities, lossSum, correct } = crossEntropy(logits, oneHotLabels);
 
   const logitsGradient = tf.div(tf.sub(tf.exp(logProbabilities), oneHotLabels), batchSize) as tf.Tensor2D;
   const kernel2Gradient = tf.matMul(hidden, logitsGradient, true, false);
   const bias2Gradient = tf.sum(logitsGradient, 0);
   const hiddenGradient = tf.matMul(logitsGradient, variables.kernel2, false, true);
-  const preActivationGradient = tf.mul(hiddenGradient, tf.step(hiddenPreActivation)) as tf.Tensor2D;
+  // relu(z) > 0 exactly where z > 0, so the hidden output gives relu's derivative.
+  const preActivationGradient = tf.mul(hiddenGradient, tf.step(hidden)) as tf.Tensor2D;
   const kernel1Gradient = tf.matMul(images, preActivationGradient, true, false);
   const bias1Gradient = tf.sum(preActivationGradient, 0);
 
@@ -110,6 +189,58 @@ export function lossAndGradients(variables: MlpVariables, images: tf.Tensor2D, o
       [variables.bias1.name]: bias1Gradient,
       [variables.kernel2.name]: kernel2Gradient,
       [variables.bias2.name]: bias2Gradient,
+    },
+  };
+}
+
+export interface TransposedStep {
+  /** Host loss and accuracy count of the batch, with the weights before the update. */
+  readonly loss: HostCrossEntropy;
+  readonly gradients: tf.NamedTensorMap;
+}
+
+/**
+ * lr-compare's training step: the gradients of the mean cross-entropy for one
+ * batch whose images come transposed (features x batch, see
+ * `makeTransposedBatch`) and whose labels are host class indices. The same
+ * mathematics as `lossAndGradients`, arranged for speed:
+ *
+ * - The hidden layer is computed transposed, h^T = relu(W1^T x^T + b1). On the
+ *   wasm backend the operand that XNNPACK repacks at every product is the
+ *   right-hand one; here it is x^T (784 x 32) rather than W1 (784 x 128), whose
+ *   values change at every step anyway. Repacking costs more per number than
+ *   the product's arithmetic, so this takes a quarter of it away. (W1^T itself
+ *   is an explicit transpose done by the wasm kernel patch: a plain copy.)
+ * - The weight gradient x^T . g1 then uses x^T as it is, and repacks only
+ *   g1 (32 x 128).
+ * - The softmax, loss, accuracy count and output gradient are computed on the
+ *   host from the 32 x 10 logits (see `hostCrossEntropy`).
+ *
+ * Call inside tf.tidy.
+ */
+export function transposedStep(variables: MlpVariables, imagesT: tf.Tensor2D, labels: ArrayLike<number>): TransposedStep {
+  const batchSize = imagesT.shape[1];
+  const { hidden: hiddenUnits, classes } = variables.shape;
+  const preActivationT = tf.add(tf.matMul(variables.kernel1, imagesT, true, false), tf.reshape(variables.bias1, [hiddenUnits, 1]));
+  const hiddenT = tf.relu(preActivationT) as tf.Tensor2D;
+  const logits = tf.fused.matMul({ a: hiddenT, b: variables.kernel2, transposeA: true, bias: variables.bias2 });
+  const loss = hostCrossEntropy(logits.dataSync(), labels, classes, true);
+
+  const logitsGradient = tf.tensor2d(loss.gradient, [batchSize, classes]);
+  const logitsGradientT = tf.tensor2d(loss.gradientT, [classes, batchSize]);
+  const kernel2Gradient = tf.matMul(hiddenT, logitsGradient);
+  const hiddenGradientT = tf.matMul(variables.kernel2, logitsGradientT);
+  const preActivationGradientT = tf.mul(hiddenGradientT, tf.step(hiddenT)) as tf.Tensor2D;
+  const kernel1Gradient = tf.matMul(imagesT, preActivationGradientT, false, true);
+  const bias1Gradient = tf.sum(preActivationGradientT, 1);
+
+  return {
+    loss: { lossSum: loss.lossSum, correct: loss.correct },
+    gradients: {
+      [variables.kernel1.name]: kernel1Gradient,
+      [variables.bias1.name]: bias1Gradient,
+      [variables.kernel2.name]: kernel2Gradient,
+      [variables.bias2.name]: tf.tensor1d(loss.biasGradient),
     },
   };
 }

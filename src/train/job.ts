@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
-import { batchesPerEpoch, DeviceDataset, makeBatch } from '../data/batches.js';
+import { batchesPerEpoch, DeviceDataset, makeTransposedBatch } from '../data/batches.js';
 import type { Dataset } from '../data/mnist.js';
 import type { MlpShape, MlpWeights } from '../model/mlp.js';
-import { crossEntropy, forward, lossAndGradients, MlpVariables } from '../model/network.js';
+import { forward, hostCrossEntropy, MlpVariables, transposedStep } from '../model/network.js';
 import type { Scheduler } from '../schedulers/types.js';
 import { MONITORED_METRIC, SchedulerCallback } from './callbacks.js';
 import { createOptimizer, type OptimizerName } from './optimizers.js';
@@ -55,22 +55,20 @@ export interface TrainingJob {
   readonly onEpochEnd?: (record: EpochRecord) => void;
 }
 
+/** Loss and accuracy on a whole dataset in one forward pass; the loss is computed on the host from the logits. */
 export function evaluate(variables: MlpVariables, data: DeviceDataset): Evaluation {
-  const [lossSum, correct] = tf.tidy(() => {
-    const { lossSum, correct } = crossEntropy(forward(variables, data.images).logits, data.labels);
-    return [lossSum, correct];
-  });
-  const loss = lossSum.dataSync()[0] / data.count;
-  const accuracy = correct.dataSync()[0] / data.count;
-  lossSum.dispose();
-  correct.dispose();
-  return { loss, accuracy };
+  const logits = tf.tidy(() => forward(variables, data.images).logits);
+  const values = logits.dataSync();
+  logits.dispose();
+  const { lossSum, correct } = hostCrossEntropy(values, data.classes, variables.shape.classes);
+  return { loss: lossSum / data.count, accuracy: correct / data.count };
 }
 
 /**
  * Trains one network with one scheduler: lr-compare's own loop, with the
- * backward pass written out and batches built from host arrays, driving the
- * scheduler through the same tfjs callback that `model.fit` would call.
+ * backward pass written out (`transposedStep`) and batches built from host
+ * arrays, driving the scheduler through the same tfjs callback that
+ * `model.fit` would call. docs/performance.md explains the choices.
  */
 export async function runTrainingJob(job: TrainingJob): Promise<JobOutcome> {
   const started = performance.now();
@@ -91,29 +89,25 @@ export async function runTrainingJob(job: TrainingJob): Promise<JobOutcome> {
       for (const callback of callbacks) await callback.onEpochBegin(epoch);
       const learningRate = Number.isNaN(schedulerCallback.learningRate) ? job.baseLearningRate : schedulerCallback.learningRate;
       const order = epochOrder(job.train.count, job.seed, epoch);
-      // Per-batch sums stay on the device and are read once per epoch: a read per batch would stall the pipeline.
-      let lossTotal: tf.Scalar = tf.scalar(0);
-      let correctTotal: tf.Scalar = tf.scalar(0);
+      // The step reads each batch's 32 x 10 logits to compute the loss on the host. The backends
+      // lr-compare uses run kernels synchronously, so that read waits for nothing.
+      let lossTotal = 0;
+      let correctTotal = 0;
       for (let batch = 0; batch < batches; batch++) {
         for (const callback of callbacks) await callback.onBatchBegin(batch);
         const start = batch * job.batchSize;
         const end = Math.min(start + job.batchSize, job.train.count);
-        const [nextLoss, nextCorrect] = tf.tidy(() => {
-          const { images, labels } = makeBatch(job.train, order, start, end);
-          const step = lossAndGradients(variables, images, labels);
+        tf.tidy(() => {
+          const { imagesT, labels } = makeTransposedBatch(job.train, order, start, end);
+          const step = transposedStep(variables, imagesT, labels);
           optimizer.applyGradients(step.gradients);
-          return [tf.add(lossTotal, step.lossSum) as tf.Scalar, tf.add(correctTotal, step.correct) as tf.Scalar];
+          lossTotal += step.loss.lossSum;
+          correctTotal += step.loss.correct;
         });
-        lossTotal.dispose();
-        correctTotal.dispose();
-        lossTotal = nextLoss;
-        correctTotal = nextCorrect;
         for (const callback of callbacks) await callback.onBatchEnd(batch);
       }
-      const loss = lossTotal.dataSync()[0] / job.train.count;
-      const accuracy = correctTotal.dataSync()[0] / job.train.count;
-      lossTotal.dispose();
-      correctTotal.dispose();
+      const loss = lossTotal / job.train.count;
+      const accuracy = correctTotal / job.train.count;
       const validation = evaluate(variables, job.validation);
       const record: EpochRecord = {
         epoch: epoch + 1,

@@ -1,13 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DeviceDataset, makeBatch } from '../../src/data/batches.js';
+import { DeviceDataset, makeBatch, makeTransposedBatch } from '../../src/data/batches.js';
 import { loadMnist, type MnistSplits } from '../../src/data/mnist.js';
 import { ARTICLE_MLP, initialWeights } from '../../src/model/mlp.js';
-import { forward, lossAndGradients, MlpVariables } from '../../src/model/network.js';
+import { crossEntropy, forward, hostCrossEntropy, lossAndGradients, MlpVariables, transposedStep } from '../../src/model/network.js';
 import type { ClosedFormScheduler, MetricDrivenScheduler } from '../../src/schedulers/types.js';
 import { selectBackend } from '../../src/train/backend.js';
 import { SchedulerCallback } from '../../src/train/callbacks.js';
-import { runTrainingJob, type TrainingJob } from '../../src/train/job.js';
+import { evaluate, runTrainingJob, type TrainingJob } from '../../src/train/job.js';
 import { createOptimizer, effectiveLearningRate, OPTIMIZER_CHOICES } from '../../src/train/optimizers.js';
 import { epochOrder } from '../../src/train/random.js';
 
@@ -58,6 +58,64 @@ describe('the written-out backward pass', () => {
         expect(difference).toBeLessThan(1e-5 * Math.max(1, scale));
       }
     });
+    variables.dispose();
+  });
+});
+
+describe("lr-compare's own training step", () => {
+  it('computes the same loss, accuracy count and gradients as tfjs autodiff, from a transposed batch', () => {
+    const variables = new MlpVariables(ARTICLE_MLP, initialWeights(ARTICLE_MLP, 5));
+    const order = epochOrder(data.train.count, 5, 1);
+    // 29 rows: a last, shorter batch must work too.
+    for (const [start, end] of [[0, 32], [32, 61]]) {
+      tf.tidy(() => {
+        const { images, labels } = makeBatch(data.train, order, start, end);
+        const transposed = makeTransposedBatch(data.train, order, start, end);
+        expect(transposed.imagesT.shape).toEqual([ARTICLE_MLP.inputs, end - start]);
+        expect(Array.from(transposed.imagesT.transpose().dataSync())).toEqual(Array.from(images.dataSync()));
+        const fast = transposedStep(variables, transposed.imagesT, transposed.labels);
+        const reference = lossAndGradients(variables, images, labels);
+        const auto = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(labels, forward(variables, images).logits) as tf.Scalar);
+        expect(fast.loss.lossSum / (end - start)).toBeCloseTo(auto.value.dataSync()[0], 5);
+        expect(fast.loss.lossSum).toBeCloseTo(reference.lossSum.dataSync()[0], 4);
+        expect(fast.loss.correct).toBe(reference.correct.dataSync()[0]);
+        expect(Object.keys(fast.gradients).sort()).toEqual(Object.keys(auto.grads).sort());
+        for (const name of Object.keys(auto.grads)) {
+          expect(fast.gradients[name].shape).toEqual(auto.grads[name].shape);
+          const difference = tf.max(tf.abs(tf.sub(fast.gradients[name], auto.grads[name]))).dataSync()[0];
+          const scale = tf.max(tf.abs(auto.grads[name])).dataSync()[0];
+          expect(difference).toBeLessThan(1e-5 * Math.max(1, scale));
+        }
+      });
+    }
+    variables.dispose();
+  });
+
+  it('host cross-entropy agrees with the tfjs ops, and turns non-finite logits into a non-finite loss', () => {
+    const logits = tf.tensor2d([2, -1, 0.5, 0, 0, 0, -3, 8, 1, 1, 1, 7], [4, 3]);
+    const labels = [0, 2, 1, 2];
+    const oneHot = tf.oneHot(labels, 3).toFloat() as tf.Tensor2D;
+    const device = crossEntropy(logits, oneHot);
+    const host = hostCrossEntropy(logits.dataSync(), labels, 3, true);
+    expect(host.lossSum).toBeCloseTo(device.lossSum.dataSync()[0], 5);
+    expect(host.correct).toBe(device.correct.dataSync()[0]);
+    const gradient = tf.div(tf.sub(tf.softmax(logits), oneHot), 4).dataSync();
+    for (let i = 0; i < gradient.length; i++) expect(host.gradient[i]).toBeCloseTo(gradient[i], 6);
+    expect(Array.from(host.gradientT)).toEqual(Array.from(tf.tensor2d(host.gradient, [4, 3]).transpose().dataSync()));
+    expect(Number.isFinite(hostCrossEntropy([NaN, 1, 2], [0], 3).lossSum)).toBe(false);
+    expect(Number.isFinite(hostCrossEntropy([Infinity, 1, 2], [1], 3).lossSum)).toBe(false);
+    tf.dispose([logits, oneHot, device.lossSum, device.correct, device.logProbabilities]);
+  });
+
+  it('evaluates a dataset like the tfjs ops do', () => {
+    const variables = new MlpVariables(ARTICLE_MLP, initialWeights(ARTICLE_MLP, 9));
+    const fast = evaluate(variables, validation);
+    const [lossSum, correct] = tf.tidy(() => {
+      const result = crossEntropy(forward(variables, validation.images).logits, validation.labels);
+      return [result.lossSum.dataSync()[0], result.correct.dataSync()[0]];
+    });
+    expect(fast.loss).toBeCloseTo(lossSum / validation.count, 5);
+    expect(fast.accuracy).toBe(correct / validation.count);
     variables.dispose();
   });
 });
