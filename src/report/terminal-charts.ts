@@ -139,7 +139,10 @@ function xAxis(length: number, columns: number, xStart: number, xLabel: string, 
     free = column + text.length + 1;
   }
   const pad = ' '.repeat(LABEL_WIDTH);
-  return [`${pad}└${line.join('')}`, `${pad} ${labels.join('').trimEnd()}  ${xLabel}`];
+  const numbers = labels.join('').trimEnd();
+  // The axis name goes in the label gutter, left of the numbers, when it fits there.
+  if (xLabel.length <= LABEL_WIDTH) return [`${pad}└${line.join('')}`, `${xLabel.padStart(LABEL_WIDTH)} ${numbers}`];
+  return [`${pad}└${line.join('')}`, `${pad} ${numbers}`, `${pad} ${xLabel}`];
 }
 
 /** Each series' line style or colour, its name and its last drawn value (curves that coincide hide each other). */
