@@ -6,6 +6,9 @@ import { register as registerSchedule } from './commands/schedule.js';
 import { register as registerSchedules } from './commands/schedules.js';
 import { register as registerFindLr } from './commands/find-lr.js';
 import { register as registerReport } from './commands/report.js';
+import { register as registerCheck } from './commands/check.js';
+import { register as registerCompare } from './commands/compare.js';
+import { register as registerMerge } from './commands/merge.js';
 
 /** Commander wiring only: each command lives in src/commands/ and registers itself here. */
 export function buildProgram(): Command {
@@ -18,6 +21,9 @@ export function buildProgram(): Command {
   registerSchedules(program);
   registerFindLr(program);
   registerReport(program);
+  registerCheck(program);
+  registerCompare(program);
+  registerMerge(program);
   return program;
 }
 

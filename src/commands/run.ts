@@ -6,7 +6,7 @@ import { assertWritable, writeFileAtomic } from '../report/atomic.js';
 import { OUTPUT_FORMATS, type OutputFormat } from '../report/formats.js';
 import { writeHtmlReport } from '../report/html.js';
 import { ProgressReporter } from '../report/progress.js';
-import type { ResultsFile, RunConfiguration } from '../report/results.js';
+import { configurationDifference, type ResultsFile } from '../report/results.js';
 import { renderResultsTable } from '../report/table.js';
 import { renderTerminalCharts } from '../report/terminal-charts.js';
 import { renderCatalogueSummary, resolveSchedulerSelection } from '../schedulers/index.js';
@@ -80,13 +80,6 @@ function mergeConfig(options: RunOptions, command: Command): { experiment: Exper
   return { experiment: experiment as unknown as ExperimentOptions, namesGiven };
 }
 
-function sameConfiguration(a: RunConfiguration, b: RunConfiguration): string | null {
-  for (const key of Object.keys(b) as (keyof RunConfiguration)[]) {
-    if (JSON.stringify(a[key]) !== JSON.stringify(b[key])) return `${key} (file: ${JSON.stringify(a[key])}, now: ${JSON.stringify(b[key])})`;
-  }
-  return null;
-}
-
 async function runCommand(options: RunOptions, command: Command): Promise<void> {
   if (!(OUTPUT_FORMATS as readonly string[]).includes(options.format)) {
     throw new UsageError(`--format must be one of ${OUTPUT_FORMATS.join(', ')}, got '${options.format}'`);
@@ -132,7 +125,7 @@ async function runCommand(options: RunOptions, command: Command): Promise<void> 
       },
       onResults: (partial) => {
         if (previous) {
-          const difference = sameConfiguration(previous.configuration, partial.configuration);
+          const difference = configurationDifference(previous.configuration, partial.configuration);
           if (difference) throw new UsageError(`cannot resume ${out}: its configuration differs in ${difference}`);
         }
         interrupt.latest = partial;

@@ -125,3 +125,14 @@ export function summarize(
     secondsPerEpoch: outcome.seconds / history.length,
   };
 }
+
+/** The first field in which two configurations differ, as "field (a: x, b: y)", or null when they agree. */
+export function configurationDifference(a: RunConfiguration, b: RunConfiguration, names: [string, string] = ['file', 'now']): string | null {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)] as (keyof RunConfiguration)[]);
+  for (const key of keys) {
+    const left = JSON.stringify(a[key]);
+    const right = JSON.stringify(b[key]);
+    if (left !== right) return `${key} (${names[0]}: ${left}, ${names[1]}: ${right})`;
+  }
+  return null;
+}

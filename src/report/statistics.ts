@@ -85,6 +85,21 @@ export function pairedTTest(differences: readonly number[]): { meanDifference: n
   return { meanDifference: mean, pValue: 2 * studentTCdf(-Math.abs(t), n - 1) };
 }
 
+/** Welch's two-sided t-test of two independent samples; null p-value when either has fewer than 2 values. */
+export function welchTTest(first: readonly number[], second: readonly number[]): { meanDifference: number; pValue: number | null } {
+  const a = describeValues(first);
+  const b = describeValues(second);
+  const meanDifference = a.mean - b.mean;
+  if (a.n < 2 || b.n < 2) return { meanDifference, pValue: null };
+  const varianceA = (a.std * a.std) / a.n;
+  const varianceB = (b.std * b.std) / b.n;
+  const standardError = Math.sqrt(varianceA + varianceB);
+  if (standardError === 0) return { meanDifference, pValue: meanDifference === 0 ? 1 : 0 };
+  const degreesOfFreedom = (varianceA + varianceB) ** 2 / (varianceA ** 2 / (a.n - 1) + varianceB ** 2 / (b.n - 1));
+  const t = meanDifference / standardError;
+  return { meanDifference, pValue: 2 * studentTCdf(-Math.abs(t), degreesOfFreedom) };
+}
+
 /** Holm-Bonferroni step-down adjustment; keeps the input order, nulls stay null. */
 export function holmAdjust(pValues: readonly (number | null)[]): (number | null)[] {
   const present = pValues.map((p, index) => ({ p, index })).filter((entry): entry is { p: number; index: number } => entry.p !== null);

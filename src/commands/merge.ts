@@ -1,0 +1,73 @@
+import type { Command } from 'commander';
+import { resolve } from 'node:path';
+import { UsageError } from '../errors.js';
+import { writeFileAtomic } from '../report/atomic.js';
+import { configurationDifference, RESULTS_VERSION, type ResultsFile, type RunResult } from '../report/results.js';
+import { compareSchedulers } from '../report/statistics.js';
+import { runKey } from '../train/plan.js';
+import { readResultsFile } from './report.js';
+
+/** Position of a run in the plan of a single unsharded run: repeat-major, then the schedulers' order. */
+function planPosition(results: ResultsFile, run: RunResult): number {
+  const schedulerIndex = results.configuration.schedulers.indexOf(run.spec);
+  return run.repeat * results.configuration.schedulers.length + (schedulerIndex < 0 ? 0 : schedulerIndex);
+}
+
+/**
+ * Combines results files (shards of one plan, or partial runs) into one,
+ * after checking that they describe the same experiment on the same backend.
+ */
+export function mergeResults(files: readonly { path: string; results: ResultsFile }[]): ResultsFile {
+  const [first, ...rest] = files;
+  for (const other of rest) {
+    const difference = configurationDifference(first.results.configuration, other.results.configuration, [first.path, other.path]);
+    if (difference) throw new UsageError(`cannot merge ${other.path} with ${first.path}: their configurations differ in ${difference}`);
+    if (other.results.environment.backend !== first.results.environment.backend) {
+      throw new UsageError(
+        `cannot merge ${other.path} with ${first.path}: they ran on different backends ` +
+          `(${other.results.environment.backend} and ${first.results.environment.backend}), so their numbers are not comparable`,
+      );
+    }
+  }
+  const seen = new Map<string, string>();
+  const runs: RunResult[] = [];
+  for (const { path, results } of files) {
+    for (const run of results.runs) {
+      const key = runKey(run);
+      const earlier = seen.get(key);
+      if (earlier) throw new UsageError(`run ${run.label} (repeat ${run.repeat}) appears in both ${earlier} and ${path}`);
+      seen.set(key, path);
+      runs.push(run);
+    }
+  }
+  const base = first.results;
+  runs.sort((a, b) => planPosition(base, a) - planPosition(base, b));
+  const planned = base.configuration.schedulers.length * base.configuration.repeats;
+  return {
+    version: RESULTS_VERSION,
+    createdAt: files.map((file) => file.results.createdAt).sort()[0],
+    complete: runs.length === planned,
+    configuration: base.configuration,
+    environment: base.environment,
+    runs,
+    statistics: compareSchedulers(runs, base.configuration.validationSamples),
+  };
+}
+
+export function register(program: Command): void {
+  program
+    .command('merge')
+    .description('combine results files (shards made with run --shard i/n) into one')
+    .argument('<files...>', 'results files to merge')
+    .requiredOption('--out <file>', 'the merged results file')
+    .action((paths: string[], options: { out: string }) => {
+      if (paths.length < 2) throw new UsageError('merge needs at least two results files');
+      const merged = mergeResults(paths.map((path) => ({ path, results: readResultsFile(resolve(path)) })));
+      const out = resolve(options.out);
+      writeFileAtomic(out, `${JSON.stringify(merged, null, 2)}\n`);
+      const planned = merged.configuration.schedulers.length * merged.configuration.repeats;
+      process.stderr.write(
+        `merged ${paths.length} files: ${merged.runs.length} of ${planned} runs${merged.complete ? '' : ' (incomplete)'}; written to ${out}\n`,
+      );
+    });
+}
