@@ -120,7 +120,9 @@ export function readResultsFile(path: string): ResultsFile {
   try {
     data = JSON.parse(text);
   } catch (error) {
-    throw new UsageError(`${path} is not JSON (${(error as Error).message}); give the results file that 'lr-compare run' wrote`);
+    // JSON.parse quotes the text it choked on, newlines included: keep the message to one short line.
+    const reason = (error as Error).message.replace(/\s+/g, ' ').slice(0, 100);
+    throw new UsageError(`${path} is not JSON (${reason}); give the results file that 'lr-compare run' wrote`);
   }
   if (!isObject(data)) throw new UsageError(`${path} is not an lr-compare results file: it holds no JSON object`);
   const record = data as Record<string, unknown>;
