@@ -1,0 +1,202 @@
+import * as tf from '@tensorflow/tfjs';
+import { batchesPerEpoch, DeviceDataset, makeBatch, oneHot } from '../data/batches.js';
+import { NUM_CLASSES, type Dataset } from '../data/mnist.js';
+import { ARTICLE_MLP, type MlpShape, type MlpWeights } from '../model/mlp.js';
+import { lossAndGradients, MlpVariables } from '../model/network.js';
+import type { ClosedFormScheduler } from '../schedulers/types.js';
+import { SchedulerCallback } from '../train/callbacks.js';
+import { evaluate, runTrainingJob } from '../train/job.js';
+import { createOptimizer } from '../train/optimizers.js';
+import { epochOrder } from '../train/random.js';
+import { installWasmMatMulKernels, uninstallWasmMatMulKernels } from '../train/wasm-kernels.js';
+
+/** The training variants the benchmark can time. */
+export const VARIANTS = {
+  'fit-stock': 'naive baseline: tf.sequential + model.fit, stock tfjs kernels',
+  'fit-patched': 'the same model.fit with the wasm matmul kernel patch (wasm only)',
+  'loop-stock': 'device-side loop (makeBatch + lossAndGradients), stock kernels',
+  loop: 'device-side loop (makeBatch + lossAndGradients), patched kernels on wasm',
+  own: "lr-compare's own path: runTrainingJob",
+} as const;
+export type VariantName = keyof typeof VARIANTS;
+
+export interface BenchData {
+  readonly shape: MlpShape;
+  readonly weights: MlpWeights;
+  readonly train: Dataset;
+  readonly validation: DeviceDataset;
+  readonly test: DeviceDataset;
+}
+
+export interface TrainingSettings {
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly lr: number;
+  readonly seed: number;
+}
+
+export interface EpochTiming {
+  readonly wallSeconds: number;
+  readonly cpuSeconds: number;
+}
+
+export interface VariantRun {
+  readonly variant: VariantName;
+  readonly epochs: EpochTiming[];
+  readonly finalValidationAccuracy: number;
+}
+
+/** The scheduler every variant trains with: an epoch-wise exponential decay, driven through SchedulerCallback. */
+export function benchScheduler(lr: number): ClosedFormScheduler {
+  return { kind: 'closed-form', unit: 'epoch', lrAt: (epoch) => lr * 0.95 ** epoch };
+}
+
+/** Records wall and CPU time of each epoch, from epoch begin to epoch end (after validation). */
+class EpochClock extends tf.Callback {
+  readonly epochs: EpochTiming[] = [];
+  private wall = 0;
+  private cpu: NodeJS.CpuUsage = process.cpuUsage();
+
+  override async onEpochBegin(): Promise<void> {
+    this.wall = performance.now();
+    this.cpu = process.cpuUsage();
+  }
+
+  override async onEpochEnd(): Promise<void> {
+    const cpu = process.cpuUsage(this.cpu);
+    this.epochs.push({ wallSeconds: (performance.now() - this.wall) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6 });
+  }
+}
+
+/** Whether a variant means anything on a backend (the patched/stock distinction exists on wasm only). */
+export function variantApplies(variant: VariantName, backend: string): boolean {
+  return backend === 'wasm' || (variant !== 'fit-patched' && variant !== 'loop-stock');
+}
+
+/** Runs `body` with the wasm kernels stock or patched as the variant wants, restoring the patch after. */
+async function withKernels<T>(backend: string, stock: boolean, body: () => Promise<T>): Promise<T> {
+  if (backend !== 'wasm') return body();
+  if (stock) uninstallWasmMatMulKernels();
+  else installWasmMatMulKernels();
+  try {
+    return await body();
+  } finally {
+    installWasmMatMulKernels();
+  }
+}
+
+/** The naive baseline: what a tfjs user writes first. */
+async function fitBaseline(data: BenchData, settings: TrainingSettings): Promise<VariantRun & { variant: 'fit-stock' }> {
+  const { shape, weights } = data;
+  const model = tf.sequential({
+    layers: [
+      tf.layers.dense({ units: shape.hidden, activation: 'relu', inputShape: [shape.inputs] }),
+      tf.layers.dense({ units: shape.classes, activation: 'softmax' }),
+    ],
+  });
+  model.compile({ optimizer: tf.train.sgd(settings.lr), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+  // The same initial weights as the own path, so both solve the same problem.
+  tf.tidy(() => {
+    model.layers[0].setWeights([tf.tensor2d(weights.kernel1, [shape.inputs, shape.hidden]), tf.tensor1d(weights.bias1)]);
+    model.layers[1].setWeights([tf.tensor2d(weights.kernel2, [shape.hidden, shape.classes]), tf.tensor1d(weights.bias2)]);
+  });
+  const xs = tf.tensor2d(data.train.images, [data.train.count, data.train.features]);
+  const ys = tf.tensor2d(oneHot(data.train.labels), [data.train.count, NUM_CLASSES]);
+  const clock = new EpochClock();
+  const batches = batchesPerEpoch(data.train.count, settings.batchSize);
+  try {
+    const history = await model.fit(xs, ys, {
+      batchSize: settings.batchSize,
+      epochs: settings.epochs,
+      shuffle: true,
+      validationData: [data.validation.images, data.validation.labels],
+      callbacks: [new SchedulerCallback(benchScheduler(settings.lr), batches), clock],
+      verbose: 0,
+    });
+    const accuracies = (history.history.val_acc ?? history.history.val_accuracy) as number[];
+    return { variant: 'fit-stock', epochs: clock.epochs, finalValidationAccuracy: accuracies[accuracies.length - 1] };
+  } finally {
+    tf.dispose([xs, ys]);
+    model.dispose();
+  }
+}
+
+/**
+ * The device-side loop lr-compare had before its own step: batches from host
+ * arrays, the backward pass written out with tfjs ops, loss sums kept on the
+ * device and read once per epoch.
+ */
+async function deviceLoop(data: BenchData, settings: TrainingSettings): Promise<VariantRun & { variant: 'loop' }> {
+  const variables = new MlpVariables(data.shape, data.weights);
+  const optimizer = createOptimizer('sgd', settings.lr);
+  const batches = batchesPerEpoch(data.train.count, settings.batchSize);
+  const scheduler = new SchedulerCallback(benchScheduler(settings.lr), batches, optimizer);
+  const clock = new EpochClock();
+  let accuracy = Number.NaN;
+  try {
+    for (let epoch = 0; epoch < settings.epochs; epoch++) {
+      await clock.onEpochBegin();
+      await scheduler.onEpochBegin(epoch);
+      const order = epochOrder(data.train.count, settings.seed, epoch);
+      let lossTotal: tf.Scalar = tf.scalar(0);
+      for (let batch = 0; batch < batches; batch++) {
+        await scheduler.onBatchBegin(batch);
+        const start = batch * settings.batchSize;
+        const end = Math.min(start + settings.batchSize, data.train.count);
+        const next = tf.tidy(() => {
+          const { images, labels } = makeBatch(data.train, order, start, end);
+          const step = lossAndGradients(variables, images, labels);
+          optimizer.applyGradients(step.gradients);
+          return tf.add(lossTotal, step.lossSum) as tf.Scalar;
+        });
+        lossTotal.dispose();
+        lossTotal = next;
+      }
+      lossTotal.dataSync();
+      lossTotal.dispose();
+      accuracy = evaluate(variables, data.validation).accuracy;
+      await clock.onEpochEnd();
+    }
+    return { variant: 'loop', epochs: clock.epochs, finalValidationAccuracy: accuracy };
+  } finally {
+    variables.dispose();
+    optimizer.dispose();
+  }
+}
+
+async function ownPath(data: BenchData, settings: TrainingSettings): Promise<VariantRun & { variant: 'own' }> {
+  const clock = new EpochClock();
+  const outcome = await runTrainingJob({
+    shape: data.shape,
+    initialWeights: data.weights,
+    train: data.train,
+    validation: data.validation,
+    test: data.test,
+    epochs: settings.epochs,
+    batchSize: settings.batchSize,
+    optimizer: 'sgd',
+    baseLearningRate: settings.lr,
+    seed: settings.seed,
+    scheduler: benchScheduler(settings.lr),
+    callbacks: [clock],
+  });
+  return { variant: 'own', epochs: clock.epochs, finalValidationAccuracy: outcome.history[outcome.history.length - 1].validationAccuracy };
+}
+
+/** Trains once with the given variant on the current backend. */
+export async function runVariant(variant: VariantName, backend: string, data: BenchData, settings: TrainingSettings): Promise<VariantRun> {
+  switch (variant) {
+    case 'fit-stock':
+      return withKernels(backend, true, () => fitBaseline(data, settings));
+    case 'fit-patched':
+      return { ...(await withKernels(backend, false, () => fitBaseline(data, settings))), variant };
+    case 'loop-stock':
+      return { ...(await withKernels(backend, true, () => deviceLoop(data, settings))), variant };
+    case 'loop':
+      return withKernels(backend, false, () => deviceLoop(data, settings));
+    case 'own':
+      return withKernels(backend, false, () => ownPath(data, settings));
+  }
+}
+
+export const BENCH_SHAPE: MlpShape = ARTICLE_MLP;
