@@ -137,11 +137,10 @@ export function readResultsFile(path: string): ResultsFile {
   const problem = problemIn(record);
   if (problem) throw new UsageError(`${path} is not a complete lr-compare results file: ${problem}`);
   const results = data as ResultsFile;
-  if (!isObject(record.statistics) && results.runs.length > 0) {
-    // Written before statistics were stored: compute them the way `run` does.
-    return { ...results, statistics: compareSchedulers(results.runs, results.configuration.validationSamples) };
-  }
-  return results;
+  if (results.runs.length === 0) return results;
+  // The statistics of exactly the runs in the file, computed as `run` computes them (also for files
+  // written before statistics were stored, and for runs pasted together by hand).
+  return { ...results, statistics: compareSchedulers(results.runs, results.configuration.validationSamples) };
 }
 
 function writeBinaryFile(path: string, content: Buffer): void {

@@ -171,8 +171,9 @@ const STYLE = `
   table { border-collapse: collapse; margin: 12px 0; font-size: 14px; }
   th, td { border: 1px solid #ddd; padding: 5px 9px; vertical-align: top; }
   th { background: #f4f4f4; text-align: left; }
-  table.numbers td { text-align: right; }
+  table.numbers td { text-align: right; white-space: nowrap; }
   table.numbers td:first-child { text-align: left; font-weight: bold; }
+  table.numbers td:last-child { white-space: normal; }
   .ci { color: #666; font-size: 12px; }
   .diverged { color: #b00020; font-weight: normal; }
   .conclusion { font-size: 15px; max-width: 900px; }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ResultsFile, RunResult } from '../../src/report/results.js';
+import { compareSchedulers } from '../../src/report/statistics.js';
 import { lrCompare, temporaryFolder } from '../cli/helpers.js';
 
 export { lrCompare, temporaryFolder };
@@ -18,7 +19,8 @@ export function realRun(args: readonly string[]): { path: string; results: Resul
 
 /** The file an interrupted run leaves: the runs that finished, `complete: false`. */
 export function interrupted(results: ResultsFile, keep: number): ResultsFile {
-  return { ...results, complete: false, runs: results.runs.slice(0, keep) };
+  const runs = results.runs.slice(0, keep);
+  return { ...results, complete: false, runs, statistics: compareSchedulers(runs, results.configuration.validationSamples) };
 }
 
 export function runsOf(results: ResultsFile, label: string): RunResult[] {

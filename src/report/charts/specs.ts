@@ -289,8 +289,8 @@ function learningRateSmallMultiples(results: ResultsFile, names: readonly string
     columns: Math.min(3, Math.max(1, names.length)),
     facet: { field: 'series', type: 'nominal' as const, title: null, sort: [...names] },
     spec: {
-      width: 200,
-      height: 120,
+      width: 240,
+      height: 140,
       layer: [
         {
           mark: { type: 'line' as const, strokeWidth: 2, interpolate: 'step-after' as const },
