@@ -3,7 +3,6 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from './atomic.js';
 import { CHART_FONT, chartDefinitions } from './charts/specs.js';
-import { toVega } from './charts/render.js';
 import { duration, fixed, percent, rate } from './format.js';
 import type { ResultsFile, RunResult } from './results.js';
 import { compareSchedulers, type ComparisonStatistics, type MetricStatistics, type SchedulerStatistics } from './statistics.js';
@@ -185,7 +184,9 @@ const STYLE = `
 `;
 
 /** The report as one self-contained HTML page (about 600 KB, most of it the inlined Vega runtime). */
-export function renderHtmlReport(results: ResultsFile): string {
+export async function renderHtmlReport(results: ResultsFile): Promise<string> {
+  // Vega-Lite and Vega load only when a report is made, not with every command that imports this file.
+  const { toVega } = await import('./charts/render.js');
   const charts = results.runs.length > 0 ? chartDefinitions(results) : [];
   const specs = charts.map((chart) => ({ id: chart.id, series: chart.series, spec: toVega(chart.spec) }));
   const figures = charts
@@ -244,5 +245,5 @@ ${keyValueTable(results.environment)}
 
 /** Writes the HTML report atomically (for `report --html` and `run --report`). */
 export async function writeHtmlReport(results: ResultsFile, path: string): Promise<void> {
-  writeFileAtomic(path, renderHtmlReport(results));
+  writeFileAtomic(path, await renderHtmlReport(results));
 }
