@@ -15,7 +15,9 @@ export function buildProgram(): Command {
   const program = new Command('lr-compare')
     .description('Which learning-rate scheduler should I use, and is the difference real?')
     .version(LR_COMPARE_VERSION)
-    .exitOverride();
+    .exitOverride()
+    // Commander puts "(Did you mean --epochs?)" on a line of its own; keep bad input to one line.
+    .configureOutput({ outputError: (text, write) => write(text.replace(/\n\((Did you mean [^)]*)\)/, ' ($1)')) });
   registerRun(program);
   registerSchedule(program);
   registerSchedules(program);

@@ -123,11 +123,11 @@ async function runCommand(options: RunOptions, command: Command): Promise<void> 
       onBackend: (selection) => {
         if (!options.quiet) process.stderr.write(`${describeSelection(selection)}\n`);
       },
+      onConfiguration: (configuration) => {
+        const difference = previous && configurationDifference(previous.configuration, configuration);
+        if (difference) throw new UsageError(`cannot resume ${out}: its configuration differs in ${difference}`);
+      },
       onResults: (partial) => {
-        if (previous) {
-          const difference = configurationDifference(previous.configuration, partial.configuration);
-          if (difference) throw new UsageError(`cannot resume ${out}: its configuration differs in ${difference}`);
-        }
         interrupt.latest = partial;
         writeFileAtomic(out, `${JSON.stringify(partial, null, 2)}\n`);
       },

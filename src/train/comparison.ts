@@ -36,6 +36,8 @@ export interface ComparisonRequest {
 }
 
 export interface ComparisonHooks {
+  /** Called with the run's configuration before the backend is chosen (a resumed run checks it here). */
+  readonly onConfiguration?: (configuration: RunConfiguration) => void;
   /** Called once the backend is chosen, before data reach the device. */
   readonly onBackend?: (selection: BackendSelection) => void;
   /** Called before the first run and after every finished run with the results so far (`complete` false until the last). */
@@ -80,9 +82,6 @@ export async function runComparison(request: ComparisonRequest, hooks: Compariso
   // Build every scheduler once before training, so a bad spec fails in seconds, not after hours.
   for (const spec of request.specs) await createScheduler(spec, context);
 
-  const selection = await selectBackend(request.backend);
-  hooks.onBackend?.(selection);
-
   const configuration: RunConfiguration = {
     schedulers: request.specs.map((spec) => spec.spec),
     epochs: request.epochs,
@@ -101,6 +100,11 @@ export async function runComparison(request: ComparisonRequest, hooks: Compariso
     trainSamples: data.train.count,
     validationSamples: data.validation.count,
   };
+  hooks.onConfiguration?.(configuration);
+
+  const selection = await selectBackend(request.backend);
+  hooks.onBackend?.(selection);
+
   const environment = environmentOf(selection);
   const createdAt = new Date().toISOString();
   const tasks = shardOf(planRuns(request.specs, request.repeats, request.seed), request.shard);

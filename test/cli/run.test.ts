@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ResultsFile } from '../../src/report/results.js';
-import { lrCompare, temporaryFolder, TINY } from './helpers.js';
+import { runLrCompare, temporaryFolder, TINY } from './helpers.js';
 
 function readResults(path: string): ResultsFile {
   return JSON.parse(readFileSync(path, 'utf8')) as ResultsFile;
@@ -18,10 +18,10 @@ function untimed(results: ResultsFile) {
 }
 
 describe('lr-compare run, end to end', () => {
-  it('trains the article five, prints the table and writes a complete results file', () => {
+  it('trains the article five, prints the table and writes a complete results file', async () => {
     const folder = temporaryFolder();
     const out = join(folder, 'nested', 'results.json');
-    const result = lrCompare(['run', '--epochs', '2', ...TINY, '--out', out]);
+    const result = await runLrCompare(['run', '--epochs', '2', ...TINY, '--out', out]);
     expect(result.stderr).toMatch(/^backend: wasm \(@tensorflow\/tfjs-backend-wasm 4\.\d+\.\d+\)/m);
     expect(result.status).toBe(0);
     for (const name of ['step', 'exponential', 'cosine', 'plateau', 'cyclic']) expect(result.stdout).toMatch(new RegExp(`│ ${name} `));
@@ -52,9 +52,9 @@ describe('lr-compare run, end to end', () => {
     expect(readdirSync(join(folder, 'nested'))).toEqual(['results.json']);
   });
 
-  it('prints the results JSON on stdout with --json', () => {
+  it('prints the results JSON on stdout with --json', async () => {
     const folder = temporaryFolder();
-    const result = lrCompare(['run', '--epochs', '1', ...TINY, '--schedulers', 'none', '--json', '--quiet', '--out', join(folder, 'r.json')]);
+    const result = await runLrCompare(['run', '--epochs', '1', ...TINY, '--schedulers', 'none', '--json', '--quiet', '--out', join(folder, 'r.json')]);
     expect(result.status).toBe(0);
     expect(result.stderr).toBe('');
     expect(readResults(join(folder, 'r.json'))).toEqual(JSON.parse(result.stdout));
@@ -62,10 +62,10 @@ describe('lr-compare run, end to end', () => {
 });
 
 describe('identical conditions and reproducibility', () => {
-  it('gives identical histories to two none runs, and to step and none before the first step', () => {
+  it('gives identical histories to two none runs, and to step and none before the first step', async () => {
     const folder = temporaryFolder();
     const out = join(folder, 'r.json');
-    const result = lrCompare(['run', '--epochs', '3', ...TINY, '--quiet', '--out', out, '-s', 'none:label=first', '-s', 'none:label=second', '-s', 'step:step_size=2']);
+    const result = await runLrCompare(['run', '--epochs', '3', ...TINY, '--quiet', '--out', out, '-s', 'none:label=first', '-s', 'none:label=second', '-s', 'step:step_size=2']);
     expect(result.status).toBe(0);
     const [first, second, step] = untimed(readResults(out));
     expect(second.history).toEqual(first.history);
@@ -74,21 +74,21 @@ describe('identical conditions and reproducibility', () => {
     expect(step.history[2].learningRate).toBeCloseTo(0.05, 12);
   });
 
-  it('reproduces the results file with the same seed, and differs with another', () => {
+  it('reproduces the results file with the same seed, and differs with another', async () => {
     const folder = temporaryFolder();
     const args = ['run', '--epochs', '2', ...TINY, '--quiet', '--schedulers', 'plateau,exponential'];
-    expect(lrCompare([...args, '--out', join(folder, 'a.json')]).status).toBe(0);
-    expect(lrCompare([...args, '--out', join(folder, 'b.json')]).status).toBe(0);
-    expect(lrCompare([...args, '--seed', '7', '--out', join(folder, 'c.json')]).status).toBe(0);
+    expect((await runLrCompare([...args, '--out', join(folder, 'a.json')])).status).toBe(0);
+    expect((await runLrCompare([...args, '--out', join(folder, 'b.json')])).status).toBe(0);
+    expect((await runLrCompare([...args, '--seed', '7', '--out', join(folder, 'c.json')])).status).toBe(0);
     const a = untimed(readResults(join(folder, 'a.json')));
     expect(untimed(readResults(join(folder, 'b.json')))).toEqual(a);
     expect(untimed(readResults(join(folder, 'c.json')))).not.toEqual(a);
   });
 
-  it('pairs repeats across schedulers: repeat k uses seed + k for every scheduler', () => {
+  it('pairs repeats across schedulers: repeat k uses seed + k for every scheduler', async () => {
     const folder = temporaryFolder();
     const out = join(folder, 'r.json');
-    const result = lrCompare(['run', '--epochs', '2', ...TINY, '--out', out, '--repeats', '3', '--schedulers', 'step,cyclic', '--quiet']);
+    const result = await runLrCompare(['run', '--epochs', '2', ...TINY, '--out', out, '--repeats', '3', '--schedulers', 'step,cyclic', '--quiet']);
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/± /);
     expect(result.stdout).toMatch(/Best: step .*over 3 repeats/);
@@ -112,16 +112,16 @@ describe('bad input to run', () => {
     [['--val-split', '0'], /--val-split.*must be > 0 and < 1/],
     [['--samples', '70000'], /--samples.*must be from 2 to 60000/],
     [['--test-samples', '10001'], /--test-samples.*must be from 1 to 10000/],
-    [['--optimizer', 'adagrad'], /--optimizer.*expected one of sgd, momentum, adam, rmsprop/],
-    [['--backend', 'gpu'], /--backend.*expected one of auto, tensorflow, wasm, cpu/],
+    [['--optimizer', 'adagrad'], /--optimizer.*Allowed choices are sgd, momentum, adam, rmsprop/],
+    [['--backend', 'gpu'], /--backend.*Allowed choices are auto, tensorflow, wasm, cpu/],
     [['--schedulers', 'stepp'], /unknown scheduler 'stepp'/],
     [['-s', 'step:gamma=0'], /gamma/],
     [['--out', '/proc/lr-compare/results.json'], /cannot write \/proc\/lr-compare\/results\.json/],
     [['--out', `${__filename}/results.json`], /cannot write .*run\.test\.ts\/results\.json: a part of the path is not a folder/],
     [['--data-dir', '/nonexistent-folder'], /missing data file: \/nonexistent-folder\/train-images-idx3-ubyte/],
     [['--frobnicate'], /unknown option '--frobnicate'/],
-  ])('%j: one clear line, exit code 2, no stack trace, no file', (args, message) => {
-    const result = lrCompare(['run', '--epochs', '1', ...TINY, '--out', out, ...args]);
+  ])('%j: one clear line, exit code 2, no stack trace, no file', async (args, message) => {
+    const result = await runLrCompare(['run', '--epochs', '1', ...TINY, '--out', out, ...args]);
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(message);
     expect(result.stderr).not.toMatch(/\n\s+at /);
