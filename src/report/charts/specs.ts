@@ -252,7 +252,11 @@ function learningRateOverlay(results: ResultsFile, names: readonly string[]): Ch
   const text = 'Learning rate per epoch, all schedulers';
   const spec = {
     $schema: SCHEMA,
-    title: title(results, text, [LEARNING_RATE_NOTE, repeats > 1 ? 'one line per repeat' : '', rates.note]),
+    title: title(results, text, [
+      `${LEARNING_RATE_NOTE}${repeats > 1 ? '; one line per repeat' : ''}`,
+      'lines that coincide hide each other: the per-scheduler charts show each one',
+      rates.note,
+    ]),
     width: WIDTH,
     height: HEIGHT,
     config: CONFIG,
