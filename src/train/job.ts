@@ -7,6 +7,7 @@ import type { Scheduler } from '../schedulers/types.js';
 import { MONITORED_METRIC, SchedulerCallback } from './callbacks.js';
 import { createOptimizer, type OptimizerName } from './optimizers.js';
 import { epochOrder } from './random.js';
+import { hasDiverged } from './divergence.js';
 
 /** What one epoch produced; `epoch` counts from 1 as Keras prints it. */
 export interface EpochRecord {
@@ -119,7 +120,7 @@ export async function runTrainingJob(job: TrainingJob): Promise<JobOutcome> {
         seconds: (performance.now() - epochStarted) / 1000,
       };
       history.push(record);
-      if (!Number.isFinite(loss) || !Number.isFinite(validation.loss)) {
+      if (hasDiverged(loss, validation.loss, job.shape.classes)) {
         divergedAtEpoch = epoch + 1;
         job.onEpochEnd?.(record);
         break;

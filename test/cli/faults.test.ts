@@ -1,0 +1,91 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { ResultsFile } from '../../src/report/results.js';
+import { runLrCompare, temporaryFolder, TINY } from './helpers.js';
+
+const BIN = resolve(__dirname, '../../bin/lr-compare');
+
+function readResults(path: string): ResultsFile {
+  return JSON.parse(readFileSync(path, 'utf8')) as ResultsFile;
+}
+
+function untimed(results: ResultsFile) {
+  return results.runs.map((run) => ({ label: run.label, history: run.history.map(({ seconds: _s, ...rest }) => rest), test: run.summary.testAccuracy }));
+}
+
+/** Starts a run, waits until its results file holds `runs` finished runs, then sends `signal`. */
+function interruptAfter(args: string[], out: string, runs: number, signal: NodeJS.Signals): Promise<{ status: number | null; stderr: string }> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args, '--out', out]);
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const poll = setInterval(() => {
+      try {
+        if (existsSync(out) && readResults(out).runs.length >= runs) {
+          clearInterval(poll);
+          child.kill(signal);
+        }
+      } catch {
+        // Never half-written, but it may not exist yet.
+      }
+    }, 50);
+    child.on('error', reject);
+    child.on('close', (status) => {
+      clearInterval(poll);
+      resolvePromise({ status, stderr });
+    });
+  });
+}
+
+describe('interrupted runs', () => {
+  const args = ['run', '--epochs', '4', '--samples', '2000', '--test-samples', '200', '--backend', 'wasm', '--schedulers', 'step,cosine,cyclic', '--no-chart'];
+
+  it('Ctrl-C stops at once with exit 130, leaves a valid partial file, and --resume finishes it as if never stopped', async () => {
+    const folder = temporaryFolder();
+    const out = join(folder, 'results.json');
+    const stopped = await interruptAfter(args, out, 1, 'SIGINT');
+    expect(stopped.status).toBe(130);
+    expect(stopped.stderr).toMatch(/interrupted \(SIGINT\): 1 finished run\(s\) saved in .*results\.json, marked incomplete/);
+    expect(stopped.stderr).toMatch(/resume with: lr-compare run .* --resume$/m);
+    const partial = readResults(out);
+    expect(partial.complete).toBe(false);
+    expect(partial.runs.map((run) => run.label)).toEqual(['step']);
+    expect(readdirSync(folder)).toEqual(['results.json']);
+
+    const resumed = await runLrCompare([...args, '--quiet', '--out', out, '--resume']);
+    expect(resumed.status, resumed.stderr).toBe(0);
+    const finished = readResults(out);
+    expect(finished.complete).toBe(true);
+    expect(finished.runs[0]).toEqual(partial.runs[0]);
+
+    const uninterrupted = join(folder, 'uninterrupted.json');
+    expect((await runLrCompare([...args, '--quiet', '--out', uninterrupted])).status).toBe(0);
+    expect(untimed(finished)).toEqual(untimed(readResults(uninterrupted)));
+  });
+
+  it('SIGTERM exits 143 with the partial file', async () => {
+    const folder = temporaryFolder();
+    const out = join(folder, 'results.json');
+    const stopped = await interruptAfter(args, out, 1, 'SIGTERM');
+    expect(stopped.status).toBe(143);
+    expect(readResults(out).complete).toBe(false);
+  });
+});
+
+describe('divergence', () => {
+  it('stops a run whose loss explodes, marks it diverged at that epoch, and goes on with the others', async () => {
+    const folder = temporaryFolder();
+    const out = join(folder, 'results.json');
+    // cyclic sets its own rates (0.001 to 0.1), so only step feels --lr 50.
+    const result = await runLrCompare(['run', '--lr', '50', '--epochs', '3', ...TINY, '--schedulers', 'step,cyclic', '--quiet', '--no-chart', '--out', out]);
+    expect(result.status, result.stderr).toBe(0);
+    const [step, cyclic] = readResults(out).runs;
+    expect(step.summary.divergedAtEpoch).toBe(1);
+    expect(step.history).toHaveLength(1);
+    expect(cyclic.summary.divergedAtEpoch).toBeNull();
+    expect(cyclic.history).toHaveLength(3);
+    expect(result.stdout).toMatch(/step \(diverged at epoch 1\)/);
+  });
+});
