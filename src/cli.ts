@@ -9,6 +9,7 @@ import { register as registerReport } from './commands/report.js';
 import { register as registerCheck } from './commands/check.js';
 import { register as registerCompare } from './commands/compare.js';
 import { register as registerMerge } from './commands/merge.js';
+import { register as registerDoctor } from './commands/doctor.js';
 
 /** Commander wiring only: each command lives in src/commands/ and registers itself here. */
 export function buildProgram(): Command {
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerCheck(program);
   registerCompare(program);
   registerMerge(program);
+  registerDoctor(program);
   return program;
 }
 

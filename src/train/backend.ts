@@ -43,7 +43,7 @@ function firstLine(error: unknown): string {
 }
 
 /** Loads the package that registers a backend and makes it current; returns why not, if it fails. */
-async function tryBackend(name: BackendName): Promise<string | undefined> {
+export async function tryBackend(name: BackendName): Promise<string | undefined> {
   try {
     if (name === 'tensorflow') {
       // TensorFlow's C++ logging (oneDNN and CPU feature notes) would reach the user's terminal.
