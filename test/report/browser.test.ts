@@ -116,7 +116,7 @@ describe.skipIf(SKIP)('the HTML report in headless Chromium', () => {
     // Axis titles carry the units.
     const titles = await page.locator('.role-axis-title text').allTextContents();
     expect(titles).toContain('epoch');
-    expect(titles).toContain('validation loss (cross-entropy, nats)');
+    expect(titles).toContain('cross-entropy loss (nats)');
     expect(titles).toContain('validation accuracy (%)');
     expect(titles).toContain('learning rate, log scale');
     // With repeats, the metric charts draw a band.

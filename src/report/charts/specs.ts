@@ -52,12 +52,12 @@ interface MetricChart {
 }
 
 const METRIC_CHARTS: readonly MetricChart[] = [
-  { id: 'training-loss', metric: 'loss', title: 'Training loss per epoch', yTitle: 'training loss (cross-entropy, nats)', valueTitle: 'training loss', format: '.4f' },
+  { id: 'training-loss', metric: 'loss', title: 'Training loss per epoch', yTitle: 'cross-entropy loss (nats)', valueTitle: 'training loss', format: '.4f' },
   {
     id: 'validation-loss',
     metric: 'validationLoss',
     title: 'Validation loss per epoch',
-    yTitle: 'validation loss (cross-entropy, nats)',
+    yTitle: 'cross-entropy loss (nats)',
     valueTitle: 'validation loss',
     format: '.4f',
   },
