@@ -14,7 +14,8 @@ import { describeRange, integerOption, numberOption, type NumberRange } from './
 export interface ExperimentOptions {
   schedulers: string[];
   epochs: number;
-  lr: number;
+  /** A rate, or 'auto': the range test's suggestion. */
+  lr: number | 'auto';
   batchSize: number;
   optimizer: OptimizerName;
   seed: number;
@@ -29,7 +30,7 @@ export interface ExperimentOptions {
 
 type Kind =
   | { readonly type: 'integer'; readonly min: number; readonly max?: number }
-  | { readonly type: 'number'; readonly range: NumberRange }
+  | { readonly type: 'number'; readonly range: NumberRange; readonly orAuto?: boolean }
   | { readonly type: 'choice'; readonly choices: readonly string[] }
   | { readonly type: 'path' };
 
@@ -43,7 +44,7 @@ interface ExperimentOption {
 
 export const EXPERIMENT_OPTIONS: readonly ExperimentOption[] = [
   { key: 'epochs', flags: '--epochs <n>', description: 'epochs per run', kind: { type: 'integer', min: 1 }, default: 100 },
-  { key: 'lr', flags: '--lr <rate>', description: 'base learning rate', kind: { type: 'number', range: { above: 0 } }, default: 0.1 },
+  { key: 'lr', flags: '--lr <rate>', description: "base learning rate, or 'auto' for the range test's suggestion (see find-lr)", kind: { type: 'number', range: { above: 0 }, orAuto: true }, default: 0.1 },
   { key: 'batchSize', flags: '--batch-size <n>', description: 'mini-batch size', kind: { type: 'integer', min: 1 }, default: 32 },
   { key: 'optimizer', flags: '--optimizer <name>', description: 'optimizer', kind: { type: 'choice', choices: OPTIMIZER_CHOICES }, default: 'sgd' },
   { key: 'seed', flags: '--seed <n>', description: 'seed for initial weights and batch order', kind: { type: 'integer', min: 0, max: 2 ** 32 - 1 }, default: 42 },
@@ -60,8 +61,10 @@ function parserOf(kind: Kind): ((value: string) => unknown) | undefined {
   switch (kind.type) {
     case 'integer':
       return integerOption(kind.min, kind.max);
-    case 'number':
-      return numberOption(kind.range);
+    case 'number': {
+      const parse = numberOption(kind.range);
+      return kind.orAuto ? (value) => (value === 'auto' ? 'auto' : parse(value)) : parse;
+    }
     case 'choice':
     case 'path':
       return undefined;
@@ -89,7 +92,7 @@ function describeKind(kind: Kind): string {
     case 'integer':
       return kind.max === undefined ? `a whole number >= ${kind.min}` : `a whole number from ${kind.min} to ${kind.max}`;
     case 'number':
-      return `a number ${describeRange(kind.range)}`;
+      return `a number ${describeRange(kind.range)}${kind.orAuto ? ' or "auto"' : ''}`;
     case 'choice':
       return `one of ${kind.choices.join(', ')}`;
     case 'path':
@@ -102,6 +105,7 @@ function checkValue(kind: Kind, value: unknown): boolean {
     case 'integer':
       return typeof value === 'number' && Number.isInteger(value) && value >= kind.min && (kind.max === undefined || value <= kind.max);
     case 'number': {
+      if (kind.orAuto && value === 'auto') return true;
       if (typeof value !== 'number' || !Number.isFinite(value)) return false;
       const range = kind.range;
       return (

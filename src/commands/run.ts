@@ -9,10 +9,13 @@ import { ProgressReporter } from '../report/progress.js';
 import { configurationDifference, type ResultsFile } from '../report/results.js';
 import { renderResultsTable } from '../report/table.js';
 import { renderTerminalCharts } from '../report/terminal-charts.js';
-import { renderCatalogueSummary, resolveSchedulerSelection } from '../schedulers/index.js';
+import { parseSchedulerSpec, renderCatalogueSummary, resolveSchedulerSelection } from '../schedulers/index.js';
 import { describeSelection } from '../train/backend.js';
 import { runComparison, type ComparisonRequest } from '../train/comparison.js';
 import { parseShard } from '../train/plan.js';
+import { suggestBaseLearningRate } from '../train/lr-finder.js';
+import { rate } from '../report/format.js';
+import type { ResolvedSchedulerSpec } from '../schedulers/types.js';
 import { readResultsFile } from './report.js';
 import { collect } from './options.js';
 import { addExperimentOptions, EXPERIMENT_OPTIONS, readExperimentConfig, type ExperimentOptions } from './run-options.js';
@@ -30,6 +33,23 @@ interface RunOptions extends Omit<ExperimentOptions, 'schedulers'> {
   shard?: string;
   chart: boolean;
   report?: string;
+}
+
+/** Schedules that set their own peak rate. */
+const PEAK_RATE_SCHEDULERS = new Set(['cyclic', 'onecycle']);
+
+/**
+ * With --lr auto, cyclic and onecycle specs that do not give max_lr take the
+ * suggestion as their peak (cyclic's base_lr follows at the article's ratio of
+ * 1/100 when its default would not stay below it). The label stays the same.
+ */
+function withSuggestedPeak(spec: ResolvedSchedulerSpec, learningRate: number): ResolvedSchedulerSpec {
+  const given = (key: string) => new RegExp(`(^|[:,])${key}=`).test(spec.spec);
+  if (!PEAK_RATE_SCHEDULERS.has(spec.name) || given('max_lr')) return spec;
+  const extra = [`max_lr=${learningRate}`];
+  if (spec.name === 'cyclic' && !given('base_lr') && Number(spec.params.base_lr) >= learningRate) extra.push(`base_lr=${learningRate / 100}`);
+  if (!given('label')) extra.push(`label=${spec.label}`);
+  return parseSchedulerSpec(`${spec.spec}${spec.spec.includes(':') ? ',' : ':'}${extra.join(',')}`);
 }
 
 function defaultOutPath(now = new Date()): string {
@@ -88,17 +108,39 @@ async function runCommand(options: RunOptions, command: Command): Promise<void> 
   if (options.resume && !options.out) throw new UsageError('--resume needs --out <file>: the results file to continue');
   const shard = options.shard !== undefined ? parseShard(options.shard) : undefined;
   const { experiment } = mergeConfig(options, command);
-  const specs = resolveSchedulerSelection(experiment.schedulers, options.scheduler ?? []);
+  let specs = resolveSchedulerSelection(experiment.schedulers, options.scheduler ?? []);
   if (specs.length === 0) throw new UsageError('no scheduler to run: give --schedulers names or -s specs');
   const out = resolve(options.out ?? defaultOutPath());
   const previous = options.resume && existsSync(out) ? readResultsFile(out) : undefined;
   assertWritable(out);
   if (options.report) assertWritable(resolve(options.report));
 
+  let lr: number;
+  let lrAuto: ComparisonRequest['lrAuto'];
+  if (experiment.lr === 'auto') {
+    // One range test with the base seed: every scheduler and repeat then shares the rate.
+    const auto = await suggestBaseLearningRate({
+      samples: experiment.samples,
+      valSplit: experiment.valSplit,
+      dataDir: experiment.dataDir ? resolve(experiment.dataDir) : undefined,
+      batchSize: experiment.batchSize,
+      optimizer: experiment.optimizer,
+      seed: experiment.seed,
+      backend: experiment.backend,
+    });
+    lr = auto.learningRate;
+    const description = auto.finder.suggestions[auto.rule].description;
+    lrAuto = { rule: auto.rule, learningRate: lr, description };
+    specs = specs.map((spec) => withSuggestedPeak(spec, lr));
+    if (!options.quiet) process.stderr.write(`--lr auto: the range test suggests ${rate(lr)} (${auto.rule}: ${description})\n`);
+  } else {
+    lr = experiment.lr;
+  }
   const request: ComparisonRequest = {
     specs,
+    lrAuto,
     epochs: experiment.epochs,
-    lr: experiment.lr,
+    lr,
     batchSize: experiment.batchSize,
     optimizer: experiment.optimizer,
     seed: experiment.seed,

@@ -23,6 +23,8 @@ export interface RunConfiguration {
   readonly model: { readonly inputs: number; readonly hidden: number; readonly classes: number };
   readonly trainSamples: number;
   readonly validationSamples: number;
+  /** With --lr auto: the range test's rule and suggestion, which became `lr`. */
+  readonly lrAuto?: { readonly rule: string; readonly learningRate: number; readonly description: string };
 }
 
 export interface RunEnvironment {

@@ -29,6 +29,8 @@ export interface ComparisonRequest {
   readonly dataDir?: string;
   readonly targetAcc: number;
   readonly backend: BackendChoice;
+  /** With --lr auto: how `lr` was chosen, recorded in the configuration. */
+  readonly lrAuto?: RunConfiguration['lrAuto'];
   /** Run only this slice of the plan. */
   readonly shard?: Shard;
   /** Runs already done (--resume): kept as they are and not run again. */
@@ -99,6 +101,7 @@ export async function runComparison(request: ComparisonRequest, hooks: Compariso
     model: shape,
     trainSamples: data.train.count,
     validationSamples: data.validation.count,
+    ...(request.lrAuto ? { lrAuto: request.lrAuto } : {}),
   };
   hooks.onConfiguration?.(configuration);
 

@@ -128,3 +128,24 @@ describe('bad input to run', () => {
     expect(existsSync(out)).toBe(false);
   });
 });
+
+describe('run --lr auto', () => {
+  it("runs the range test first and uses its valley suggestion as the base rate and cyclic's max_lr", async () => {
+    const folder = temporaryFolder();
+    const out = join(folder, 'r.json');
+    const data = ['--samples', '600', '--backend', 'wasm'];
+    const result = await runLrCompare(['run', '--lr', 'auto', '--epochs', '1', ...data, '--test-samples', '100', '--schedulers', 'step,cyclic', '--no-chart', '--out', out]);
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/--lr auto: the range test suggests \S+ \(valley: /);
+    const results = readResults(out);
+    const suggested = results.configuration.lrAuto?.learningRate;
+    expect(results.configuration.lr).toBe(suggested);
+    const finder = await runLrCompare(['find-lr', ...data, '--json', '--quiet']);
+    expect(finder.status, finder.stderr).toBe(0);
+    expect((JSON.parse(finder.stdout) as { suggestions: { valley: { lr: number } } }).suggestions.valley.lr).toBe(suggested);
+    const [step, cyclic] = results.runs;
+    expect(step.history[0].learningRate).toBe(suggested);
+    expect(cyclic.label).toBe('cyclic');
+    expect(cyclic.params.max_lr).toBe(suggested);
+  });
+});
