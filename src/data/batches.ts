@@ -57,11 +57,33 @@ export function makeTransposedBatch(dataset: Dataset, order: Uint32Array, start:
   const pixels = dataset.images;
   const imagesT = new Float32Array(features * size);
   const labels = new Uint8Array(size);
-  for (let column = 0; column < size; column++) {
-    const sample = order[start + column];
-    const from = sample * features;
+  for (let column = 0; column < size; column++) labels[column] = dataset.labels[order[start + column]];
+  // Eight samples at a time: eight sequential reads and eight adjacent writes per
+  // feature. One sample at a time (a write every `size` floats) takes 1.5x as long.
+  let column = 0;
+  for (; column + 8 <= size; column += 8) {
+    const r0 = order[start + column] * features;
+    const r1 = order[start + column + 1] * features;
+    const r2 = order[start + column + 2] * features;
+    const r3 = order[start + column + 3] * features;
+    const r4 = order[start + column + 4] * features;
+    const r5 = order[start + column + 5] * features;
+    const r6 = order[start + column + 6] * features;
+    const r7 = order[start + column + 7] * features;
+    for (let feature = 0, to = column; feature < features; feature++, to += size) {
+      imagesT[to] = pixels[r0 + feature];
+      imagesT[to + 1] = pixels[r1 + feature];
+      imagesT[to + 2] = pixels[r2 + feature];
+      imagesT[to + 3] = pixels[r3 + feature];
+      imagesT[to + 4] = pixels[r4 + feature];
+      imagesT[to + 5] = pixels[r5 + feature];
+      imagesT[to + 6] = pixels[r6 + feature];
+      imagesT[to + 7] = pixels[r7 + feature];
+    }
+  }
+  for (; column < size; column++) {
+    const from = order[start + column] * features;
     for (let feature = 0, to = column; feature < features; feature++, to += size) imagesT[to] = pixels[from + feature];
-    labels[column] = dataset.labels[sample];
   }
   return { imagesT: tf.tensor2d(imagesT, [features, size]), labels, size };
 }

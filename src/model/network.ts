@@ -121,6 +121,7 @@ export function hostCrossEntropy(
   const gradient = withGradient ? new Float32Array(rows * classes) : undefined;
   const gradientT = withGradient ? new Float32Array(rows * classes) : undefined;
   const biasGradient = withGradient ? new Float64Array(classes) : undefined;
+  const exponentials = new Float64Array(classes);
   let lossSum = 0;
   let correct = 0;
   for (let row = 0; row < rows; row++) {
@@ -136,13 +137,15 @@ export function hostCrossEntropy(
     }
     if (argMax === label) correct++;
     let total = 0;
-    for (let c = 0; c < classes; c++) total += Math.exp(logits[offset + c] - largest);
-    const logTotal = Math.log(total);
-    lossSum += largest + logTotal - logits[offset + label];
+    for (let c = 0; c < classes; c++) {
+      exponentials[c] = Math.exp(logits[offset + c] - largest);
+      total += exponentials[c];
+    }
+    lossSum += largest + Math.log(total) - logits[offset + label];
     if (gradient && gradientT && biasGradient) {
       for (let c = 0; c < classes; c++) {
-        const probability = Math.exp(logits[offset + c] - largest - logTotal);
-        const value = ((c === label ? probability - 1 : probability) / rows);
+        const probability = exponentials[c] / total;
+        const value = (c === label ? probability - 1 : probability) / rows;
         gradient[offset + c] = value;
         gradientT[c * rows + row] = value;
         biasGradient[c] += value;
@@ -218,13 +221,17 @@ export interface TransposedStep {
  *
  * Call inside tf.tidy.
  */
-export function transposedStep(variables: MlpVariables, imagesT: tf.Tensor2D, labels: ArrayLike<number>): TransposedStep {
+export function transposedStep(variables: MlpVariables, imagesT: tf.Tensor2D, labels: ArrayLike<number>, gradientScale = 1): TransposedStep {
   const batchSize = imagesT.shape[1];
   const { hidden: hiddenUnits, classes } = variables.shape;
   const preActivationT = tf.add(tf.matMul(variables.kernel1, imagesT, true, false), tf.reshape(variables.bias1, [hiddenUnits, 1]));
   const hiddenT = tf.relu(preActivationT) as tf.Tensor2D;
   const logits = tf.fused.matMul({ a: hiddenT, b: variables.kernel2, transposeA: true, bias: variables.bias2 });
   const loss = hostCrossEntropy(logits.dataSync(), labels, classes, true);
+  if (gradientScale !== 1) {
+    // Every gradient below is linear in the output gradient: scaling these few numbers scales them all.
+    for (const part of [loss.gradient, loss.gradientT, loss.biasGradient]) for (let i = 0; i < part.length; i++) part[i] *= gradientScale;
+  }
 
   const logitsGradient = tf.tensor2d(loss.gradient, [batchSize, classes]);
   const logitsGradientT = tf.tensor2d(loss.gradientT, [classes, batchSize]);

@@ -91,6 +91,23 @@ describe("lr-compare's own training step", () => {
     variables.dispose();
   });
 
+  it('scales every gradient by gradientScale (how plain SGD folds in -lr), without changing the loss', () => {
+    const variables = new MlpVariables(ARTICLE_MLP, initialWeights(ARTICLE_MLP, 6));
+    const order = epochOrder(data.train.count, 6, 0);
+    tf.tidy(() => {
+      const { imagesT, labels } = makeTransposedBatch(data.train, order, 0, 32);
+      const plain = transposedStep(variables, imagesT, labels);
+      const scaled = transposedStep(variables, imagesT, labels, -0.1);
+      expect(scaled.loss).toEqual(plain.loss);
+      for (const name of Object.keys(plain.gradients)) {
+        const expected = tf.mul(plain.gradients[name], -0.1);
+        const difference = tf.max(tf.abs(tf.sub(scaled.gradients[name], expected))).dataSync()[0];
+        expect(difference).toBeLessThan(1e-6 * Math.max(1e-3, tf.max(tf.abs(expected)).dataSync()[0]));
+      }
+    });
+    variables.dispose();
+  });
+
   it('host cross-entropy agrees with the tfjs ops, and turns non-finite logits into a non-finite loss', () => {
     const logits = tf.tensor2d([2, -1, 0.5, 0, 0, 0, -3, 8, 1, 1, 1, 7], [4, 3]);
     const labels = [0, 2, 1, 2];
