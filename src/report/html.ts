@@ -3,10 +3,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from './atomic.js';
 import { CHART_FONT, chartDefinitions } from './charts/specs.js';
-import { duration, fixed, percent, rate } from './format.js';
-import type { ResultsFile, RunResult } from './results.js';
-import { compareSchedulers, type ComparisonStatistics, type MetricStatistics, type SchedulerStatistics } from './statistics.js';
-import { rankRuns } from './table.js';
+import type { ResultsFile } from './results.js';
+import { compareSchedulers } from './statistics.js';
+import { resultsTableModel } from './table.js';
 
 /**
  * The browser side, inlined so that the report opens offline from disk:
@@ -46,93 +45,27 @@ function table(head: string[], rows: string[][], className = ''): string {
   return `<table class="${className}"><thead><tr>${headHtml}</tr></thead><tbody>\n${body}\n</tbody></table>`;
 }
 
-function divergedNote(epoch: number | null): string {
-  return epoch !== null ? ` <span class="diverged">(diverged at epoch ${epoch})</span>` : '';
+/** A table cell of the terminal table model: its first line plain, the lines below (CIs, p-values) smaller. */
+function modelCell(text: string): string {
+  const [first, ...rest] = text.split('\n').map(escapeHtml);
+  return rest.length === 0 ? first : `${first}<br><span class="ci">${rest.join('<br>')}</span>`;
 }
 
-/** The terminal table's columns for one repeat per scheduler (see table.ts), best first. */
-function singleRunTable(runs: readonly RunResult[]): string {
-  const rows = rankRuns(runs).map((run) => {
-    const s = run.summary;
-    return [
-      escapeHtml(run.label) + divergedNote(s.divergedAtEpoch),
-      percent(s.finalValidationAccuracy),
-      `${percent(s.bestValidationAccuracy)} (${s.bestValidationAccuracyEpoch})`,
-      `${fixed(s.lowestValidationLoss)} (${s.lowestValidationLossEpoch})`,
-      fixed(s.finalValidationLoss),
-      percent(s.testAccuracy),
-      rate(s.finalLearningRate),
-      duration(s.seconds),
-    ];
-  });
-  return table(
-    ['scheduler', 'final val acc', 'best val acc (epoch)', 'lowest val loss (epoch)', 'final val loss', 'test acc', 'final lr', 'time'],
-    rows,
-    'numbers',
-  );
-}
-
-function meanCell(statistics: MetricStatistics, format: (value: number) => string, scale = 1): string {
-  const main = `${format(statistics.mean * scale)} ± ${format(statistics.std * scale)}`;
-  if (!statistics.ci95) return main;
-  return `${main}<br><span class="ci">[${format(statistics.ci95[0] * scale)}, ${format(statistics.ci95[1] * scale)}]</span>`;
-}
-
-function verdictCell(entry: SchedulerStatistics): string {
-  const versus = entry.versusBest;
-  if (versus === null) return 'best';
-  if (versus.adjustedPValue === null) return 'cannot judge';
-  const p = versus.adjustedPValue < 0.001 ? 'p &lt; 0.001' : `p = ${versus.adjustedPValue.toFixed(3)}`;
-  return `${versus.significant ? 'worse' : 'within noise'}<br><span class="ci">${(100 * versus.meanDifference).toFixed(2)} pts behind, ${p}</span>`;
-}
-
-/** The terminal table's columns with repeats (see table.ts): mean ± sd, 95% CI below. */
-function repeatsTable(results: ResultsFile, statistics: ComparisonStatistics): string {
-  const points = (value: number) => value.toFixed(2);
-  const rows = statistics.schedulers.map((entry) => {
-    const m = entry.metrics;
-    const target = entry.epochsToTarget;
-    return [
-      `${escapeHtml(entry.label)}${entry.diverged ? ` <span class="diverged">(${entry.diverged} diverged)</span>` : ''}`,
-      meanCell(m.bestValidationAccuracy, points, 100),
-      meanCell(m.finalValidationAccuracy, points, 100),
-      meanCell(m.lowestValidationLoss, (value) => value.toFixed(4)),
-      meanCell(m.testAccuracy, points, 100),
-      meanCell(m.testAccuracyAtBestValidationLoss, points, 100),
-      target.meanEpoch === null ? 'never' : `${target.meanEpoch.toFixed(1)} (${target.reached}/${entry.repeats})`,
-      m.secondsPerEpoch.mean.toFixed(3),
-      verdictCell(entry),
-    ];
-  });
-  return table(
-    [
-      'scheduler',
-      'best val acc %',
-      'final val acc %',
-      'lowest val loss',
-      'test acc %',
-      'test acc % at best val loss',
-      `epochs to ${percent(results.configuration.targetAcc, 0)}`,
-      's/epoch',
-      'vs best',
-    ],
-    rows,
-    'numbers',
-  );
-}
-
-/** The statistics the run wrote, or (for files written before they existed) computed here the same way. */
-function statisticsOf(results: ResultsFile): ComparisonStatistics | null {
-  if (results.runs.length === 0) return null;
-  const written = (results as { statistics?: ComparisonStatistics }).statistics;
-  return written ?? compareSchedulers(results.runs, results.configuration.validationSamples);
-}
-
+/**
+ * The summary: the very table the terminal shows (table.ts's model, best
+ * first; mean ± sd and 95% CI with repeats) and its conclusion in words.
+ */
 function summarySection(results: ResultsFile): string {
-  const statistics = statisticsOf(results);
-  if (statistics === null) return '<p>No run has finished yet: there is nothing to compare.</p>';
-  const body = statistics.repeats >= 2 ? repeatsTable(results, statistics) : singleRunTable(results.runs);
-  return `${body}\n<p class="conclusion">${escapeHtml(statistics.conclusion)}</p>`;
+  if (results.runs.length === 0) return '<p>No run has finished yet: there is nothing to compare.</p>';
+  const withStatistics: ResultsFile = (results as { statistics?: unknown }).statistics
+    ? results
+    : { ...results, statistics: compareSchedulers(results.runs, results.configuration.validationSamples) };
+  const model = resultsTableModel(withStatistics);
+  const head = model.head.map((cell) => cell.split('\n').map(escapeHtml).join('<br>'));
+  const body = table(head, model.rows.map((row) => row.map(modelCell)), 'numbers');
+  // Options such as --repeats as code, so that a line never breaks inside them.
+  const conclusion = escapeHtml(withStatistics.statistics.conclusion).replace(/(--[a-z][a-z-]*)/g, '<code>$1</code>');
+  return `${body}\n<p class="conclusion">${conclusion}</p>`;
 }
 
 function valueText(value: unknown): string {
@@ -180,7 +113,7 @@ const STYLE = `
   figure { margin: 16px 0 28px; }
   .chart { min-height: 120px; }
   .chart-error { color: #b00020; }
-  code { font-size: 13px; }
+  code { font-size: 13px; white-space: nowrap; }
 `;
 
 /** The report as one self-contained HTML page (about 600 KB, most of it the inlined Vega runtime). */
