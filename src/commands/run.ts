@@ -17,7 +17,8 @@ import { suggestBaseLearningRate } from '../train/lr-finder.js';
 import { rate } from '../report/format.js';
 import type { ResolvedSchedulerSpec } from '../schedulers/types.js';
 import { readResultsFile } from './report.js';
-import { collect } from './options.js';
+import { collect, integerOption } from './options.js';
+import { availableParallelism } from 'node:os';
 import { addExperimentOptions, EXPERIMENT_OPTIONS, readExperimentConfig, type ExperimentOptions } from './run-options.js';
 import { installInterruptHandler } from './interrupt.js';
 
@@ -32,6 +33,7 @@ interface RunOptions extends Omit<ExperimentOptions, 'schedulers'> {
   resume?: boolean;
   shard?: string;
   chart: boolean;
+  jobs?: number;
   report?: string;
 }
 
@@ -69,6 +71,7 @@ export function register(program: Command): void {
     .option('--format <format>', `what to print: ${OUTPUT_FORMATS.join(', ')}`, 'table')
     .option('--json', 'print the results JSON on stdout (same as --format json)')
     .option('--quiet', 'no progress output')
+    .option('--jobs <n>', 'worker processes training runs in parallel (default: the number of cores, at most the number of runs); results do not depend on it', integerOption(1))
     .option('--resume', 'continue the results file given by --out: skip the runs it already has')
     .option('--shard <i/n>', 'run only the i-th of n disjoint slices of the runs (combine them with lr-compare merge)')
     .option('--no-chart', 'no terminal charts after the table')
@@ -152,10 +155,11 @@ async function runCommand(options: RunOptions, command: Command): Promise<void> 
     targetAcc: experiment.targetAcc,
     backend: experiment.backend,
     shard,
+    jobs: options.jobs ?? availableParallelism(),
     finishedRuns: previous?.runs,
   };
   const quiet = options.quiet === true || format === 'json';
-  const progress = new ProgressReporter(process.stderr, specs.length * experiment.repeats * experiment.epochs, options.quiet === true);
+  const progress = new ProgressReporter(process.stderr, experiment.epochs, options.quiet === true);
   const interrupt = installInterruptHandler({ out, resumeHint: `${process.argv.slice(2).join(' ')}${options.resume ? '' : ' --resume'}` });
   let results: ResultsFile;
   try {

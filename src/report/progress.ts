@@ -1,4 +1,6 @@
+import type { RunResult } from './results.js';
 import type { EpochRecord } from '../train/job.js';
+import type { RunTask } from '../train/plan.js';
 import { duration, fixed, percent, rate } from './format.js';
 
 export interface ProgressTarget {
@@ -6,51 +8,77 @@ export interface ProgressTarget {
   write(text: string): unknown;
 }
 
+interface ActiveRun {
+  readonly label: string;
+  readonly number: number;
+  line: string;
+}
+
 /**
  * Training progress on stderr (stdout is kept for the table or the JSON):
- * on a terminal one live line per run that ends with an ETA for the whole
- * comparison; in CI logs a plain line per epoch; nothing when quiet.
+ * on a terminal a live line with every run in progress and an ETA for the
+ * whole comparison, then a line per finished run; in CI logs a plain line per
+ * epoch; nothing when quiet. Runs may train in parallel (--jobs).
  */
 export class ProgressReporter {
-  private secondsSoFar = 0;
-  private epochsSoFar = 0;
-  private live = false;
+  private readonly started = performance.now();
+  private runCount = 0;
+  private finishedRuns = 0;
+  private epochsDone = 0;
+  private epochsToDo = 0;
+  private readonly active = new Map<number, ActiveRun>();
 
   constructor(
     private readonly target: ProgressTarget,
-    private totalEpochs: number,
+    private readonly epochsPerRun: number,
     private readonly quiet: boolean,
   ) {}
 
-  private eta(): string {
-    if (this.epochsSoFar === 0) return '?';
-    return duration((this.secondsSoFar / this.epochsSoFar) * (this.totalEpochs - this.epochsSoFar));
+  /** `alreadyFinished` runs (resumed) count as done. */
+  start(runCount: number, alreadyFinished: number): void {
+    this.runCount = runCount;
+    this.finishedRuns = alreadyFinished;
+    this.epochsToDo = (runCount - alreadyFinished) * this.epochsPerRun;
   }
 
-  epoch(runIndex: number, runCount: number, label: string, epochs: number, record: EpochRecord): void {
-    this.secondsSoFar += record.seconds;
-    this.epochsSoFar += 1;
+  /** Wall-clock ETA: with parallel jobs, epoch times overlap. */
+  private eta(): string {
+    if (this.epochsDone === 0) return '?';
+    const elapsed = (performance.now() - this.started) / 1000;
+    return duration((elapsed / this.epochsDone) * (this.epochsToDo - this.epochsDone));
+  }
+
+  private number(task: RunTask): number {
+    const existing = this.active.get(task.index);
+    if (existing) return existing.number;
+    return this.finishedRuns + this.active.size + 1;
+  }
+
+  epoch(task: RunTask, record: EpochRecord): void {
+    this.epochsDone += 1;
     if (this.quiet) return;
+    const number = this.number(task);
     const line =
-      `[${runIndex + 1}/${runCount}] ${label} epoch ${record.epoch}/${epochs} ` +
-      `lr ${rate(record.learningRate)} loss ${fixed(record.loss)} val_loss ${fixed(record.validationLoss)} ` +
-      `val_acc ${percent(record.validationAccuracy)} ETA ${this.eta()}`;
+      `[${number}/${this.runCount}] ${task.spec.label} epoch ${record.epoch}/${this.epochsPerRun} ` +
+      `lr ${rate(record.learningRate)} loss ${fixed(record.loss)} val_loss ${fixed(record.validationLoss)} val_acc ${percent(record.validationAccuracy)}`;
+    this.active.set(task.index, { label: task.spec.label, number, line });
     if (this.target.isTTY) {
-      this.target.write(`\r\x1b[2K${line}`);
-      this.live = true;
+      const lines = [...this.active.values()].map((run) => run.line).join(' | ');
+      this.target.write(`\r\x1b[2K${lines} ETA ${this.eta()}`);
     } else {
-      this.target.write(`${line}\n`);
+      this.target.write(`${line} ETA ${this.eta()}\n`);
     }
   }
 
-  /** Ends the live line of a run so that the next run starts on its own line. */
-  runFinished(): void {
-    if (this.live) this.target.write('\n');
-    this.live = false;
-  }
-
-  /** Epochs a run skips (divergence) no longer count towards the ETA. */
-  skipEpochs(count: number): void {
-    this.totalEpochs -= count;
+  runFinished(task: RunTask, result: RunResult): void {
+    // A diverged run stops early: its remaining epochs no longer count towards the ETA.
+    this.epochsToDo -= this.epochsPerRun - result.history.length;
+    const number = this.number(task);
+    this.active.delete(task.index);
+    this.finishedRuns += 1;
+    if (this.quiet || !this.target.isTTY) return;
+    const s = result.summary;
+    const outcome = s.divergedAtEpoch !== null ? `diverged at epoch ${s.divergedAtEpoch}` : `best val acc ${percent(s.bestValidationAccuracy)}`;
+    this.target.write(`\r\x1b[2K[${number}/${this.runCount}] ${task.spec.label}: ${outcome}, ${duration(s.seconds)}\n`);
   }
 }

@@ -1,36 +1,24 @@
 import * as tf from '@tensorflow/tfjs';
 import { cpus } from 'node:os';
-import { batchesPerEpoch, DeviceDataset } from '../data/batches.js';
-import { loadMnist, NUM_CLASSES } from '../data/mnist.js';
-import { ARTICLE_MLP, initialWeights, type MlpShape } from '../model/mlp.js';
 import type { ProgressReporter } from '../report/progress.js';
-import { summarize, type ResultsFile, type RunConfiguration, type RunEnvironment, type RunResult } from '../report/results.js';
-import { RESULTS_VERSION } from '../report/results.js';
+import { RESULTS_VERSION, type ResultsFile, type RunConfiguration, type RunEnvironment, type RunResult } from '../report/results.js';
 import { compareSchedulers } from '../report/statistics.js';
 import { createScheduler } from '../schedulers/index.js';
-import type { ResolvedSchedulerSpec, ScheduleContext } from '../schedulers/types.js';
 import { LR_COMPARE_VERSION } from '../version.js';
 import { BACKEND_PACKAGES, selectBackend, type BackendChoice, type BackendSelection } from './backend.js';
-import { runTrainingJob } from './job.js';
-import type { OptimizerName } from './optimizers.js';
-import { planRuns, runKey, shardOf, type Shard } from './plan.js';
+import type { EpochRecord } from './job.js';
+import { runInWorkers } from './parallel.js';
+import { planRuns, runKey, shardOf, type RunTask, type Shard } from './plan.js';
+import { loadSetupData, TaskRunner, type TrainingSetup } from './task-runner.js';
 
-export interface ComparisonRequest {
-  readonly specs: readonly ResolvedSchedulerSpec[];
-  readonly epochs: number;
-  readonly lr: number;
-  readonly batchSize: number;
-  readonly optimizer: OptimizerName;
+export interface ComparisonRequest extends TrainingSetup {
   readonly seed: number;
   readonly repeats: number;
-  readonly samples: number;
-  readonly valSplit: number;
-  readonly testSamples: number;
-  readonly dataDir?: string;
-  readonly targetAcc: number;
   readonly backend: BackendChoice;
   /** With --lr auto: how `lr` was chosen, recorded in the configuration. */
   readonly lrAuto?: RunConfiguration['lrAuto'];
+  /** Worker processes that train runs in parallel (1: in this process). */
+  readonly jobs?: number;
   /** Run only this slice of the plan. */
   readonly shard?: Shard;
   /** Runs already done (--resume): kept as they are and not run again. */
@@ -69,18 +57,7 @@ function environmentOf(selection: BackendSelection): RunEnvironment {
  * rate differs.
  */
 export async function runComparison(request: ComparisonRequest, hooks: ComparisonHooks = {}): Promise<ResultsFile> {
-  const data = loadMnist({
-    dataDir: request.dataDir,
-    samples: request.samples,
-    valSplit: request.valSplit,
-    testSamples: request.testSamples,
-  });
-  const shape: MlpShape = { ...ARTICLE_MLP, inputs: data.train.features, classes: NUM_CLASSES };
-  const context: ScheduleContext = {
-    baseLr: request.lr,
-    epochs: request.epochs,
-    batchesPerEpoch: batchesPerEpoch(data.train.count, request.batchSize),
-  };
+  const { data, shape, context } = loadSetupData(request);
   // Build every scheduler once before training, so a bad spec fails in seconds, not after hours.
   for (const spec of request.specs) await createScheduler(spec, context);
 
@@ -111,10 +88,11 @@ export async function runComparison(request: ComparisonRequest, hooks: Compariso
   const environment = environmentOf(selection);
   const createdAt = new Date().toISOString();
   const tasks = shardOf(planRuns(request.specs, request.repeats, request.seed), request.shard);
-  const planIndex = new Map(tasks.map((task) => [runKey({ label: task.spec.label, repeat: task.repeat }), task.index]));
+  const keyOf = (task: RunTask) => runKey({ label: task.spec.label, repeat: task.repeat });
+  const planIndex = new Map(tasks.map((task) => [keyOf(task), task.index]));
   const finished = new Map((request.finishedRuns ?? []).map((run) => [runKey(run), run]));
-  const runs: RunResult[] = tasks.map((task) => finished.get(runKey({ label: task.spec.label, repeat: task.repeat }))).filter((run): run is RunResult => run !== undefined);
-  const pending = tasks.filter((task) => !finished.has(runKey({ label: task.spec.label, repeat: task.repeat })));
+  const runs: RunResult[] = tasks.map((task) => finished.get(keyOf(task))).filter((run): run is RunResult => run !== undefined);
+  const pending = tasks.filter((task) => !finished.has(keyOf(task)));
   const resultsOf = (): ResultsFile => ({
     version: RESULTS_VERSION,
     createdAt,
@@ -126,51 +104,25 @@ export async function runComparison(request: ComparisonRequest, hooks: Compariso
     statistics: compareSchedulers(runs, data.validation.count),
   });
   hooks.onResults?.(resultsOf());
-  hooks.progress?.skipEpochs(runs.length * request.epochs);
+  const progress = hooks.progress;
+  progress?.start(tasks.length, runs.length);
+  const finish = (task: RunTask, result: RunResult) => {
+    runs.push(result);
+    progress?.runFinished(task, result);
+    if (runs.length < tasks.length) hooks.onResults?.(resultsOf());
+  };
+  const onEpochEnd = (task: RunTask, record: EpochRecord) => progress?.epoch(task, record);
 
-  const validation = new DeviceDataset(data.validation);
-  const test = new DeviceDataset(data.test);
-  let weightsSeed = Number.NaN;
-  let weights = initialWeights(shape, request.seed);
-  try {
-    for (const [position, task] of pending.entries()) {
-      if (task.seed !== weightsSeed) {
-        weights = initialWeights(shape, task.seed);
-        weightsSeed = task.seed;
-      }
-      const runNumber = runs.length;
-      const outcome = await runTrainingJob({
-        shape,
-        initialWeights: weights,
-        train: data.train,
-        validation,
-        test,
-        epochs: request.epochs,
-        batchSize: request.batchSize,
-        optimizer: request.optimizer,
-        baseLearningRate: request.lr,
-        seed: task.seed,
-        scheduler: await createScheduler(task.spec, context),
-        callbacks: hooks.callbacks,
-        onEpochEnd: (record) => hooks.progress?.epoch(runNumber, tasks.length, task.spec.label, request.epochs, record),
-      });
-      hooks.progress?.skipEpochs(request.epochs - outcome.history.length);
-      hooks.progress?.runFinished();
-      runs.push({
-        label: task.spec.label,
-        scheduler: task.spec.name,
-        spec: task.spec.spec,
-        params: task.spec.params,
-        repeat: task.repeat,
-        seed: task.seed,
-        history: outcome.history,
-        summary: summarize(outcome.history, outcome, request.targetAcc),
-      });
-      if (position < pending.length - 1) hooks.onResults?.(resultsOf());
+  const jobs = Math.max(1, Math.min(request.jobs ?? 1, pending.length));
+  if (jobs > 1) {
+    await runInWorkers(request, selection.name, pending, jobs, { onEpochEnd, onRunFinished: finish });
+  } else {
+    const runner = new TaskRunner(request, hooks.callbacks);
+    try {
+      for (const task of pending) finish(task, await runner.run(task, (record) => onEpochEnd(task, record)));
+    } finally {
+      runner.dispose();
     }
-  } finally {
-    validation.dispose();
-    test.dispose();
   }
   return resultsOf();
 }

@@ -40,7 +40,7 @@ function interruptAfter(args: string[], out: string, runs: number, signal: NodeJ
 }
 
 describe('interrupted runs', () => {
-  const args = ['run', '--epochs', '4', '--samples', '2000', '--test-samples', '200', '--backend', 'wasm', '--schedulers', 'step,cosine,cyclic', '--no-chart'];
+  const args = ['run', '--epochs', '4', '--samples', '2000', '--test-samples', '200', '--backend', 'wasm', '--schedulers', 'step,cosine,cyclic', '--no-chart', '--jobs', '1'];
 
   it('Ctrl-C stops at once with exit 130, leaves a valid partial file, and --resume finishes it as if never stopped', async () => {
     const folder = temporaryFolder();
@@ -65,12 +65,14 @@ describe('interrupted runs', () => {
     expect(untimed(finished)).toEqual(untimed(readResults(uninterrupted)));
   });
 
-  it('SIGTERM exits 143 with the partial file', async () => {
+  it('SIGTERM exits 143 with the partial file, also while worker processes train', async () => {
     const folder = temporaryFolder();
     const out = join(folder, 'results.json');
-    const stopped = await interruptAfter(args, out, 1, 'SIGTERM');
+    const stopped = await interruptAfter([...args, '--jobs', '2'], out, 1, 'SIGTERM');
     expect(stopped.status).toBe(143);
-    expect(readResults(out).complete).toBe(false);
+    const partial = readResults(out);
+    expect(partial.complete).toBe(false);
+    expect(partial.runs.length).toBeGreaterThanOrEqual(1);
   });
 });
 

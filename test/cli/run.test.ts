@@ -149,3 +149,17 @@ describe('run --lr auto', () => {
     expect(cyclic.params.max_lr).toBe(suggested);
   });
 });
+
+describe('run --jobs', () => {
+  it('trains in parallel worker processes with results identical to one process', async () => {
+    const folder = temporaryFolder();
+    const args = ['run', '--epochs', '2', ...TINY, '--quiet', '--no-chart', '--schedulers', 'all', '--repeats', '2'];
+    const [parallel, serial] = await Promise.all([
+      runLrCompare([...args, '--jobs', '3', '--out', join(folder, 'parallel.json')]),
+      runLrCompare([...args, '--jobs', '1', '--out', join(folder, 'serial.json')]),
+    ]);
+    expect(parallel.status, parallel.stderr).toBe(0);
+    expect(serial.status, serial.stderr).toBe(0);
+    expect(untimed(readResults(join(folder, 'parallel.json')))).toEqual(untimed(readResults(join(folder, 'serial.json'))));
+  });
+});

@@ -1,0 +1,63 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { RunResult } from '../report/results.js';
+import type { BackendName } from './backend.js';
+import type { EpochRecord } from './job.js';
+import type { RunTask } from './plan.js';
+import type { TrainingSetup } from './task-runner.js';
+import type { FromWorker, ToWorker } from './worker.js';
+import { UsageError } from '../errors.js';
+
+const WORKER = fileURLToPath(new URL('./worker.js', import.meta.url));
+
+export interface ParallelHooks {
+  readonly onEpochEnd?: (task: RunTask, record: EpochRecord) => void;
+  readonly onRunFinished?: (task: RunTask, result: RunResult) => void;
+}
+
+/**
+ * Trains the tasks in `jobs` worker processes, each taking the next task when
+ * it finishes one. Every run is computed exactly as in one process (same code,
+ * same seeds, same backend), so results do not depend on `jobs`. The native
+ * library gets one thread per worker so the workers do not fight over cores.
+ */
+export async function runInWorkers(setup: TrainingSetup, backend: BackendName, tasks: readonly RunTask[], jobs: number, hooks: ParallelHooks = {}): Promise<void> {
+  const queue = [...tasks];
+  const workers: ChildProcess[] = [];
+  const env = { ...process.env, TF_NUM_INTRAOP_THREADS: '1', TF_NUM_INTEROP_THREADS: '1', TF_CPP_MIN_LOG_LEVEL: process.env.TF_CPP_MIN_LOG_LEVEL ?? '2' };
+  try {
+    await Promise.all(
+      Array.from({ length: Math.min(jobs, tasks.length) }, () =>
+        new Promise<void>((resolve, reject) => {
+          const worker = fork(WORKER, [], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+          workers.push(worker);
+          const byIndex = new Map(tasks.map((task) => [task.index, task]));
+          const next = () => {
+            const task = queue.shift();
+            if (!task) {
+              worker.disconnect();
+              resolve();
+              return;
+            }
+            worker.send({ type: 'run', task } satisfies ToWorker);
+          };
+          worker.on('message', (message: FromWorker) => {
+            if (message.type === 'ready') next();
+            else if (message.type === 'epoch') hooks.onEpochEnd?.(byIndex.get(message.taskIndex) as RunTask, message.record);
+            else if (message.type === 'done') {
+              hooks.onRunFinished?.(byIndex.get(message.taskIndex) as RunTask, message.result);
+              next();
+            } else reject(message.usage ? new UsageError(message.message) : new Error(`a worker failed: ${message.message}`));
+          });
+          worker.on('exit', (code, signal) => {
+            if (code !== 0 && code !== null) reject(new Error(`a worker exited with code ${code}`));
+            else if (signal) reject(new Error(`a worker was killed by ${signal}`));
+          });
+          worker.send({ type: 'setup', setup, backend } satisfies ToWorker);
+        }),
+      ),
+    );
+  } finally {
+    for (const worker of workers) if (worker.connected) worker.kill();
+  }
+}

@@ -1,0 +1,45 @@
+import { selectBackend, type BackendName } from './backend.js';
+import type { RunTask } from './plan.js';
+import { TaskRunner, type TrainingSetup } from './task-runner.js';
+import type { EpochRecord } from './job.js';
+import type { RunResult } from '../report/results.js';
+import { isUsageError } from '../errors.js';
+
+/** Messages between the parent (parallel.ts) and a worker process. */
+export type ToWorker = { type: 'setup'; setup: TrainingSetup; backend: BackendName } | { type: 'run'; task: RunTask };
+export type FromWorker =
+  | { type: 'ready' }
+  | { type: 'epoch'; taskIndex: number; record: EpochRecord }
+  | { type: 'done'; taskIndex: number; result: RunResult }
+  | { type: 'failed'; message: string; usage: boolean };
+
+function send(message: FromWorker): void {
+  process.send?.(message);
+}
+
+/** A worker process: sets up once, then trains the runs it is sent, one at a time. */
+async function serve(): Promise<void> {
+  let runner: TaskRunner | undefined;
+  let queue = Promise.resolve();
+  // The parent going away (Ctrl-C, SIGTERM, a crash) ends the worker too.
+  process.on('disconnect', () => process.exit(0));
+  process.on('message', (message: ToWorker) => {
+    queue = queue.then(async () => {
+      try {
+        if (message.type === 'setup') {
+          await selectBackend(message.backend);
+          runner = new TaskRunner(message.setup);
+          send({ type: 'ready' });
+        } else if (runner) {
+          const taskIndex = message.task.index;
+          const result = await runner.run(message.task, (record) => send({ type: 'epoch', taskIndex, record }));
+          send({ type: 'done', taskIndex, result });
+        }
+      } catch (error) {
+        send({ type: 'failed', message: error instanceof Error ? error.message : String(error), usage: isUsageError(error) });
+      }
+    });
+  });
+}
+
+void serve();
