@@ -94,6 +94,7 @@ describe('experiment files', () => {
     expect(results.configuration.samples).toBe(600);
     expect(results.configuration.lr).toBe(0.1);
     expect(results.runs.map((run) => run.scheduler)).toEqual(['step', 'exponential', 'cosine', 'plateau', 'cyclic']);
+    expect(results.runs.map((run) => run.label)).toEqual(['step', 'exponential', 'cosine', 'plateau', 'cyclic']);
   });
 });
 
