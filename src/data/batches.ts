@@ -88,6 +88,28 @@ export function makeTransposedBatch(dataset: Dataset, order: Uint32Array, start:
   return { imagesT: tf.tensor2d(imagesT, [features, size]), labels, size };
 }
 
+/** A training batch in the natural layout: images as rows, labels on the host. */
+export interface RowBatch {
+  /** size x features. */
+  readonly images: tf.Tensor2D;
+  readonly labels: Uint8Array;
+  readonly size: number;
+}
+
+/** Copies the rows `order[start..end)` into a size x features tensor and their class indices into a host array. */
+export function makeRowBatch(dataset: Dataset, order: Uint32Array, start: number, end: number): RowBatch {
+  const size = end - start;
+  const features = dataset.features;
+  const images = new Float32Array(size * features);
+  const labels = new Uint8Array(size);
+  for (let row = 0; row < size; row++) {
+    const sample = order[start + row];
+    images.set(dataset.images.subarray(sample * features, (sample + 1) * features), row * features);
+    labels[row] = dataset.labels[sample];
+  }
+  return { images: tf.tensor2d(images, [size, features]), labels, size };
+}
+
 /** A dataset held on the device for evaluation, built once per process and shared by all jobs. */
 export class DeviceDataset {
   readonly images: tf.Tensor2D;

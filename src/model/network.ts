@@ -3,6 +3,14 @@ import type { MlpShape, MlpWeights } from './mlp.js';
 
 let networkCounter = 0;
 
+/** A trainable variable holding `values`; the tensor it is made from is freed (tf.variable keeps its own). */
+function variableFrom(values: Float32Array, shape: number[], name: string): tf.Variable {
+  const initial = tf.tensor(values, shape);
+  const variable = tf.variable(initial, true, name);
+  initial.dispose();
+  return variable;
+}
+
 /** The MLP's parameters as tfjs variables, with names unique in the tfjs engine. */
 export class MlpVariables {
   readonly kernel1: tf.Variable;
@@ -15,10 +23,10 @@ export class MlpVariables {
     weights: MlpWeights,
   ) {
     const prefix = `lr_compare_mlp_${networkCounter++}`;
-    this.kernel1 = tf.variable(tf.tensor2d(weights.kernel1, [shape.inputs, shape.hidden]), true, `${prefix}/kernel1`);
-    this.bias1 = tf.variable(tf.tensor1d(weights.bias1), true, `${prefix}/bias1`);
-    this.kernel2 = tf.variable(tf.tensor2d(weights.kernel2, [shape.hidden, shape.classes]), true, `${prefix}/kernel2`);
-    this.bias2 = tf.variable(tf.tensor1d(weights.bias2), true, `${prefix}/bias2`);
+    this.kernel1 = variableFrom(weights.kernel1, [shape.inputs, shape.hidden], `${prefix}/kernel1`);
+    this.bias1 = variableFrom(weights.bias1, [shape.hidden], `${prefix}/bias1`);
+    this.kernel2 = variableFrom(weights.kernel2, [shape.hidden, shape.classes], `${prefix}/kernel2`);
+    this.bias2 = variableFrom(weights.bias2, [shape.classes], `${prefix}/bias2`);
   }
 
   /** A host copy of the current parameters (for best-weights snapshots). */
@@ -167,8 +175,8 @@ export interface StepGradients {
  * images and one-hot labels, with the dense layers' backward pass written out:
  * softmax + cross-entropy has the gradient (p - y) / B, and each dense layer's
  * gradients are two matrix products. Checked against tf.variableGrads in the
- * tests. Call inside tf.tidy. The training loop uses `transposedStep`, which
- * computes the same numbers with fewer kernels.
+ * tests. Call inside tf.tidy. The training loop uses `transposedStep` or
+ * `rowStep`, which compute the same numbers with fewer kernels.
  */
 export function lossAndGradients(variables: MlpVariables, images: tf.Tensor2D, oneHotLabels: tf.Tensor2D): StepGradients {
   const batchSize = images.shape[0];
@@ -196,10 +204,66 @@ export function lossAndGradients(variables: MlpVariables, images: tf.Tensor2D, o
   };
 }
 
-export interface TransposedStep {
+export interface TrainingStep {
   /** Host loss and accuracy count of the batch, with the weights before the update. */
   readonly loss: HostCrossEntropy;
   readonly gradients: tf.NamedTensorMap;
+}
+
+/**
+ * Which step suits a backend. On wasm the cost that layout decides is
+ * XNNPACK's repacking of each product's right-hand operand, which the
+ * transposed step keeps small. Elsewhere layout costs nothing (tfjs-node's
+ * TensorFlow takes transposes for free; the cpu backend's loops are indifferent
+ * to them) and what counts is the number of kernel calls, each of which costs
+ * tfjs-node tens of microseconds: the row step has fewer (the hidden layer is
+ * one fused product + bias + relu).
+ */
+export function stepLayoutFor(backend: string): 'columns' | 'rows' {
+  return backend === 'wasm' ? 'columns' : 'rows';
+}
+
+function scaleLogitsGradient(loss: HostCrossEntropyGradient, gradientScale: number): void {
+  if (gradientScale === 1) return;
+  // Every gradient of the step is linear in the output gradient: scaling these few numbers scales them all.
+  for (const part of [loss.gradient, loss.gradientT, loss.biasGradient]) for (let i = 0; i < part.length; i++) part[i] *= gradientScale;
+}
+
+/**
+ * The step in the natural layout (images as rows, see `makeRowBatch`): the
+ * mathematics of `lossAndGradients` with the loss and output gradient on the
+ * host and the fewest kernel calls on tfjs-node. relu's derivative is taken as sign(h):
+ * h = relu(z) >= 0, so sign(h) is 1 exactly where z > 0, and tfjs-node runs
+ * sign as one TensorFlow op where it builds step from four.
+ * `gradientScale` multiplies every gradient (see `transposedStep`).
+ * Call inside tf.tidy.
+ */
+export function rowStep(variables: MlpVariables, images: tf.Tensor2D, labels: ArrayLike<number>, gradientScale = 1): TrainingStep {
+  const batchSize = images.shape[0];
+  // Unfused on purpose: tfjs-core wraps a fused product in three reshapes, and
+  // tfjs-node runs each reshape, and the fused kernel itself as a product, an
+  // addition and a relu, as TensorFlow ops: six calls here against three.
+  const hidden = tf.relu(tf.add(tf.matMul(images, variables.kernel1), variables.bias1)) as tf.Tensor2D;
+  const logits = tf.add(tf.matMul(hidden, variables.kernel2), variables.bias2) as tf.Tensor2D;
+  const loss = hostCrossEntropy(logits.dataSync(), labels, variables.shape.classes, true);
+  scaleLogitsGradient(loss, gradientScale);
+
+  const logitsGradient = tf.tensor2d(loss.gradient, [batchSize, variables.shape.classes]);
+  const kernel2Gradient = tf.matMul(hidden, logitsGradient, true, false);
+  const hiddenGradient = tf.matMul(logitsGradient, variables.kernel2, false, true);
+  const preActivationGradient = tf.mul(hiddenGradient, tf.sign(hidden)) as tf.Tensor2D;
+  const kernel1Gradient = tf.matMul(images, preActivationGradient, true, false);
+  const bias1Gradient = tf.sum(preActivationGradient, 0);
+
+  return {
+    loss: { lossSum: loss.lossSum, correct: loss.correct },
+    gradients: {
+      [variables.kernel1.name]: kernel1Gradient,
+      [variables.bias1.name]: bias1Gradient,
+      [variables.kernel2.name]: kernel2Gradient,
+      [variables.bias2.name]: tf.tensor1d(loss.biasGradient),
+    },
+  };
 }
 
 /**
@@ -219,19 +283,18 @@ export interface TransposedStep {
  * - The softmax, loss, accuracy count and output gradient are computed on the
  *   host from the 32 x 10 logits (see `hostCrossEntropy`).
  *
+ * `gradientScale` multiplies every gradient; it is applied to the host output
+ * gradient, which all the others are linear in (plain SGD passes -lr).
  * Call inside tf.tidy.
  */
-export function transposedStep(variables: MlpVariables, imagesT: tf.Tensor2D, labels: ArrayLike<number>, gradientScale = 1): TransposedStep {
+export function transposedStep(variables: MlpVariables, imagesT: tf.Tensor2D, labels: ArrayLike<number>, gradientScale = 1): TrainingStep {
   const batchSize = imagesT.shape[1];
   const { hidden: hiddenUnits, classes } = variables.shape;
   const preActivationT = tf.add(tf.matMul(variables.kernel1, imagesT, true, false), tf.reshape(variables.bias1, [hiddenUnits, 1]));
   const hiddenT = tf.relu(preActivationT) as tf.Tensor2D;
   const logits = tf.fused.matMul({ a: hiddenT, b: variables.kernel2, transposeA: true, bias: variables.bias2 });
   const loss = hostCrossEntropy(logits.dataSync(), labels, classes, true);
-  if (gradientScale !== 1) {
-    // Every gradient below is linear in the output gradient: scaling these few numbers scales them all.
-    for (const part of [loss.gradient, loss.gradientT, loss.biasGradient]) for (let i = 0; i < part.length; i++) part[i] *= gradientScale;
-  }
+  scaleLogitsGradient(loss, gradientScale);
 
   const logitsGradient = tf.tensor2d(loss.gradient, [batchSize, classes]);
   const logitsGradientT = tf.tensor2d(loss.gradientT, [classes, batchSize]);

@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
-import { batchesPerEpoch, DeviceDataset, makeTransposedBatch } from '../data/batches.js';
+import { batchesPerEpoch, DeviceDataset, makeRowBatch, makeTransposedBatch } from '../data/batches.js';
 import type { Dataset } from '../data/mnist.js';
 import type { MlpShape, MlpWeights } from '../model/mlp.js';
-import { forward, hostCrossEntropy, MlpVariables, transposedStep } from '../model/network.js';
+import { forward, hostCrossEntropy, MlpVariables, rowStep, stepLayoutFor, transposedStep, type TrainingStep } from '../model/network.js';
 import type { Scheduler } from '../schedulers/types.js';
 import { MONITORED_METRIC, SchedulerCallback } from './callbacks.js';
-import { createOptimizer, type OptimizerName } from './optimizers.js';
+import { createOptimizer, disposeOptimizer, type OptimizerName } from './optimizers.js';
 import { epochOrder } from './random.js';
 import { hasDiverged } from './divergence.js';
 
@@ -54,6 +54,8 @@ export interface TrainingJob {
   readonly callbacks?: readonly tf.Callback[];
   /** Called after each epoch with its record. */
   readonly onEpochEnd?: (record: EpochRecord) => void;
+  /** The step's data layout; by default the faster one for the current backend (`stepLayoutFor`). */
+  readonly stepLayout?: 'rows' | 'columns';
 }
 
 /**
@@ -89,7 +91,8 @@ export function evaluate(variables: MlpVariables, data: DeviceDataset): Evaluati
 
 /**
  * Trains one network with one scheduler: lr-compare's own loop, with the
- * backward pass written out (`transposedStep`) and batches built from host
+ * backward pass written out (`transposedStep` on wasm, `rowStep` elsewhere:
+ * see `stepLayoutFor`) and batches built from host
  * arrays, driving the scheduler through the same tfjs callback that
  * `model.fit` would call. docs/performance.md explains the choices.
  */
@@ -98,6 +101,15 @@ export async function runTrainingJob(job: TrainingJob): Promise<JobOutcome> {
   const variables = new MlpVariables(job.shape, job.initialWeights);
   const optimizer = createOptimizer(job.optimizer, job.baseLearningRate);
   const update = updater(job.optimizer, optimizer, variables);
+  const transposed = (job.stepLayout ?? stepLayoutFor(tf.getBackend())) === 'columns';
+  const step = (order: Uint32Array, start: number, end: number): TrainingStep => {
+    if (transposed) {
+      const { imagesT, labels } = makeTransposedBatch(job.train, order, start, end);
+      return transposedStep(variables, imagesT, labels, update.scale());
+    }
+    const { images, labels } = makeRowBatch(job.train, order, start, end);
+    return rowStep(variables, images, labels, update.scale());
+  };
   const batches = batchesPerEpoch(job.train.count, job.batchSize);
   const callbacks: tf.Callback[] = [new SchedulerCallback(job.scheduler, batches, optimizer), ...(job.callbacks ?? [])];
   const history: EpochRecord[] = [];
@@ -122,11 +134,10 @@ export async function runTrainingJob(job: TrainingJob): Promise<JobOutcome> {
         const start = batch * job.batchSize;
         const end = Math.min(start + job.batchSize, job.train.count);
         tf.tidy(() => {
-          const { imagesT, labels } = makeTransposedBatch(job.train, order, start, end);
-          const step = transposedStep(variables, imagesT, labels, update.scale());
-          update.apply(step.gradients);
-          lossTotal += step.loss.lossSum;
-          correctTotal += step.loss.correct;
+          const { loss, gradients } = step(order, start, end);
+          update.apply(gradients);
+          lossTotal += loss.lossSum;
+          correctTotal += loss.correct;
         });
         for (const callback of callbacks) await callback.onBatchEnd(batch);
       }
@@ -167,6 +178,6 @@ export async function runTrainingJob(job: TrainingJob): Promise<JobOutcome> {
     return { history, test, testAtBestValidationLoss, divergedAtEpoch, seconds: (performance.now() - started) / 1000 };
   } finally {
     variables.dispose();
-    optimizer.dispose();
+    disposeOptimizer(optimizer);
   }
 }

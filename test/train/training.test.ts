@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DeviceDataset, makeBatch, makeTransposedBatch } from '../../src/data/batches.js';
+import { DeviceDataset, makeBatch, makeRowBatch, makeTransposedBatch } from '../../src/data/batches.js';
 import { loadMnist, type MnistSplits } from '../../src/data/mnist.js';
 import { ARTICLE_MLP, initialWeights } from '../../src/model/mlp.js';
-import { crossEntropy, forward, hostCrossEntropy, lossAndGradients, MlpVariables, transposedStep } from '../../src/model/network.js';
+import { crossEntropy, forward, hostCrossEntropy, lossAndGradients, MlpVariables, rowStep, transposedStep } from '../../src/model/network.js';
 import type { ClosedFormScheduler, MetricDrivenScheduler } from '../../src/schedulers/types.js';
 import { selectBackend } from '../../src/train/backend.js';
 import { SchedulerCallback } from '../../src/train/callbacks.js';
@@ -63,7 +63,7 @@ describe('the written-out backward pass', () => {
 });
 
 describe("lr-compare's own training step", () => {
-  it('computes the same loss, accuracy count and gradients as tfjs autodiff, from a transposed batch', () => {
+  it('computes the same loss, accuracy count and gradients as tfjs autodiff, in both layouts', () => {
     const variables = new MlpVariables(ARTICLE_MLP, initialWeights(ARTICLE_MLP, 5));
     const order = epochOrder(data.train.count, 5, 1);
     // 29 rows: a last, shorter batch must work too.
@@ -73,18 +73,22 @@ describe("lr-compare's own training step", () => {
         const transposed = makeTransposedBatch(data.train, order, start, end);
         expect(transposed.imagesT.shape).toEqual([ARTICLE_MLP.inputs, end - start]);
         expect(Array.from(transposed.imagesT.transpose().dataSync())).toEqual(Array.from(images.dataSync()));
-        const fast = transposedStep(variables, transposed.imagesT, transposed.labels);
+        const rows = makeRowBatch(data.train, order, start, end);
+        expect(Array.from(rows.images.dataSync())).toEqual(Array.from(images.dataSync()));
+        expect(Array.from(rows.labels)).toEqual(Array.from(transposed.labels));
         const reference = lossAndGradients(variables, images, labels);
         const auto = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(labels, forward(variables, images).logits) as tf.Scalar);
-        expect(fast.loss.lossSum / (end - start)).toBeCloseTo(auto.value.dataSync()[0], 5);
-        expect(fast.loss.lossSum).toBeCloseTo(reference.lossSum.dataSync()[0], 4);
-        expect(fast.loss.correct).toBe(reference.correct.dataSync()[0]);
-        expect(Object.keys(fast.gradients).sort()).toEqual(Object.keys(auto.grads).sort());
-        for (const name of Object.keys(auto.grads)) {
-          expect(fast.gradients[name].shape).toEqual(auto.grads[name].shape);
-          const difference = tf.max(tf.abs(tf.sub(fast.gradients[name], auto.grads[name]))).dataSync()[0];
-          const scale = tf.max(tf.abs(auto.grads[name])).dataSync()[0];
-          expect(difference).toBeLessThan(1e-5 * Math.max(1, scale));
+        for (const fast of [transposedStep(variables, transposed.imagesT, transposed.labels), rowStep(variables, rows.images, rows.labels)]) {
+          expect(fast.loss.lossSum / (end - start)).toBeCloseTo(auto.value.dataSync()[0], 5);
+          expect(fast.loss.lossSum).toBeCloseTo(reference.lossSum.dataSync()[0], 4);
+          expect(fast.loss.correct).toBe(reference.correct.dataSync()[0]);
+          expect(Object.keys(fast.gradients).sort()).toEqual(Object.keys(auto.grads).sort());
+          for (const name of Object.keys(auto.grads)) {
+            expect(fast.gradients[name].shape).toEqual(auto.grads[name].shape);
+            const difference = tf.max(tf.abs(tf.sub(fast.gradients[name], auto.grads[name]))).dataSync()[0];
+            const scale = tf.max(tf.abs(auto.grads[name])).dataSync()[0];
+            expect(difference).toBeLessThan(1e-5 * Math.max(1, scale));
+          }
         }
       });
     }
@@ -200,9 +204,26 @@ describe('a training job', () => {
     expect(new Set(counts).size).toBe(1);
   });
 
+  it.each(['rows', 'columns'] as const)('learns, deterministically, with the %s step layout', async (stepLayout) => {
+    const first = await runTrainingJob(job({ stepLayout }));
+    const second = await runTrainingJob(job({ stepLayout }));
+    const strip = (records: typeof first.history) => records.map(({ seconds: _seconds, ...rest }) => rest);
+    expect(strip(second.history)).toEqual(strip(first.history));
+    expect(first.history[2].validationAccuracy).toBeGreaterThan(0.6);
+  });
+
   it('stops a diverging run and says at which epoch', async () => {
     const outcome = await runTrainingJob(job({ scheduler: { kind: 'closed-form', unit: 'epoch', lrAt: () => 1e6 }, epochs: 5 }));
     expect(outcome.divergedAtEpoch).not.toBeNull();
     expect(outcome.history.length).toBe(outcome.divergedAtEpoch);
+  });
+});
+
+describe('tensor hygiene', () => {
+  it.each(OPTIMIZER_CHOICES)('a whole job with %s leaves no tensor behind', async (optimizer) => {
+    await runTrainingJob(job({ optimizer, epochs: 1 }));
+    const before = tf.memory().numTensors;
+    await runTrainingJob(job({ optimizer, epochs: 2 }));
+    expect(tf.memory().numTensors).toBe(before);
   });
 });
