@@ -206,9 +206,11 @@ async function reportCommand(file: string, options: ReportOptions): Promise<void
   const { renderTerminalCharts } = await import('../report/terminal-charts.js');
   const color = process.stdout.isTTY === true;
   const width = Math.min(120, Math.max(60, process.stdout.columns ?? 80));
-  if (results.runs.length > 0) {
-    process.stdout.write(`${renderResultsTable(results, { color })}\n\n${renderTerminalCharts(results, { color, width })}\n`);
+  if (results.runs.length === 0) {
+    process.stdout.write('No run has finished yet: there is nothing to report.\n');
+    return;
   }
+  process.stdout.write(`${renderResultsTable(results, { color })}\n\n${renderTerminalCharts(results, { color, width })}\n`);
 }
 
 export function register(program: Command): void {

@@ -20,7 +20,9 @@ export function realRun(args: readonly string[]): { path: string; results: Resul
 /** The file an interrupted run leaves: the runs that finished, `complete: false`. */
 export function interrupted(results: ResultsFile, keep: number): ResultsFile {
   const runs = results.runs.slice(0, keep);
-  return { ...results, complete: false, runs, statistics: compareSchedulers(runs, results.configuration.validationSamples) };
+  // Nothing to compare before the first run finishes.
+  const statistics = runs.length > 0 ? compareSchedulers(runs, results.configuration.validationSamples) : undefined;
+  return { ...results, complete: false, runs, statistics } as ResultsFile;
 }
 
 export function runsOf(results: ResultsFile, label: string): RunResult[] {

@@ -107,6 +107,19 @@ describe('lr-compare report: outputs', () => {
     expect(page).toContain('>step</td>');
   });
 
+  it('reports a run interrupted before any run finished', () => {
+    const empty = file(interrupted(results, 0));
+    const html = join(temporaryFolder(), 'empty.html');
+    const result = lrCompare(['report', empty, '--html', html]);
+    expect(result.status, result.stderr).toBe(0);
+    const page = readFileSync(html, 'utf8');
+    expect(page).toContain('This run was interrupted: 0 of 2 runs finished');
+    expect(page).toContain('No run has finished yet: there is nothing to draw.');
+    const text = lrCompare(['report', empty]);
+    expect(text.status, text.stderr).toBe(0);
+    expect(text.stdout).toBe('No run has finished yet: there is nothing to report.\n');
+  });
+
   it('writes each chart as its own SVG and PNG file', () => {
     const folder = temporaryFolder();
     const result = lrCompare(['report', resultsPath, '--svg', join(folder, 'svg'), '--png', join(folder, 'png')]);
