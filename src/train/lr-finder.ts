@@ -6,7 +6,7 @@ import { ARTICLE_MLP, initialWeights, type MlpShape } from '../model/mlp.js';
 import { lossAndGradients, MlpVariables } from '../model/network.js';
 import { rate } from '../report/format.js';
 import { selectBackend, type BackendChoice, type BackendSelection } from './backend.js';
-import { createOptimizer, setLearningRate, type OptimizerName } from './optimizers.js';
+import { createOptimizer, disposeOptimizer, setLearningRate, type OptimizerName } from './optimizers.js';
 import { epochOrder } from './random.js';
 
 /**
@@ -333,7 +333,7 @@ export async function findLearningRate(options: LrFinderOptions): Promise<LrFind
     }
   } finally {
     variables.dispose();
-    optimizer.dispose();
+    disposeOptimizer(optimizer);
   }
 
   const window = suggestionWindow(curve, steps);

@@ -49,3 +49,15 @@ export function effectiveLearningRate(optimizer: tf.Optimizer): number {
   }
   return (optimizer as unknown as { learningRate: number }).learningRate;
 }
+
+/**
+ * Frees an optimizer's tensors. tfjs' MomentumOptimizer.dispose forgets the
+ * learning-rate scalar it inherits from SGD, one tensor per run.
+ */
+export function disposeOptimizer(optimizer: tf.Optimizer): void {
+  optimizer.dispose();
+  if (readsCachedRate(optimizer)) {
+    const rate = (optimizer as unknown as { c?: tf.Scalar }).c;
+    if (rate && !rate.isDisposed) rate.dispose();
+  }
+}
