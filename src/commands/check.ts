@@ -6,7 +6,7 @@ import { OUTPUT_FORMATS, renderTable, type OutputFormat } from '../report/format
 import type { ResultsFile } from '../report/results.js';
 import { describeValues } from '../report/statistics.js';
 import { numberOption } from './options.js';
-import { readResultsFile } from './report.js';
+import { readResultsFile } from '../report/results-file.js';
 
 export interface CheckOutcome {
   readonly check: string;

@@ -5,7 +5,7 @@ import { fixed, percent } from '../report/format.js';
 import { OUTPUT_FORMATS, renderTable, type OutputFormat } from '../report/formats.js';
 import { configurationDifference, type ResultsFile } from '../report/results.js';
 import { describeValues, SIGNIFICANCE_LEVEL, welchTTest } from '../report/statistics.js';
-import { readResultsFile } from './report.js';
+import { readResultsFile } from '../report/results-file.js';
 
 export interface ComparedScheduler {
   readonly label: string;

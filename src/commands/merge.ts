@@ -5,7 +5,7 @@ import { writeFileAtomic } from '../report/atomic.js';
 import { configurationDifference, RESULTS_VERSION, type ResultsFile, type RunResult } from '../report/results.js';
 import { compareSchedulers } from '../report/statistics.js';
 import { runKey } from '../train/plan.js';
-import { readResultsFile } from './report.js';
+import { readResultsFile } from '../report/results-file.js';
 
 /** Position of a run in the plan of a single unsharded run: repeat-major, then the schedulers' order. */
 function planPosition(results: ResultsFile, run: RunResult): number {

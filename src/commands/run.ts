@@ -16,7 +16,7 @@ import { parseShard } from '../train/plan.js';
 import { suggestBaseLearningRate } from '../train/lr-finder.js';
 import { rate } from '../report/format.js';
 import type { ResolvedSchedulerSpec } from '../schedulers/types.js';
-import { readResultsFile } from './report.js';
+import { readResultsFile } from '../report/results-file.js';
 import { collect, integerOption } from './options.js';
 import { availableParallelism } from 'node:os';
 import { addExperimentOptions, EXPERIMENT_OPTIONS, readExperimentConfig, type ExperimentOptions } from './run-options.js';

@@ -29,14 +29,15 @@ function ensureFolder(folder: string): void {
  * write a temporary file in the same folder, flush it to disk, rename it over
  * the target. The parent folder is created when missing.
  */
-export function writeFileAtomic(path: string, content: string, nameInErrors = path): void {
+export function writeFileAtomic(path: string, content: string | Uint8Array, nameInErrors = path): void {
   const folder = dirname(path);
   const temporary = join(folder, `.${basename(path)}.${process.pid}.tmp`);
   try {
     ensureFolder(folder);
     const fd = openSync(temporary, 'w');
     try {
-      writeSync(fd, content);
+      const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+      for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written);
       fsyncSync(fd);
     } finally {
       closeSync(fd);

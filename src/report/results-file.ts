@@ -1,0 +1,139 @@
+import { readFileSync } from 'node:fs';
+import { UsageError } from '../errors.js';
+import { RESULTS_VERSION, type ResultsFile } from './results.js';
+import { compareSchedulers } from './statistics.js';
+
+/**
+ * Reading results files back (report, check, compare, merge, run --resume):
+ * every problem is one line that names the file and the first bad field.
+ */
+
+type Check = (value: unknown) => boolean;
+const isNumber: Check = (value) => typeof value === 'number';
+/** NaN and Infinity (a diverged epoch) are written by JSON.stringify as null. */
+const isMetric: Check = (value) => value === null || typeof value === 'number';
+const isString: Check = (value) => typeof value === 'string';
+const isBoolean: Check = (value) => typeof value === 'boolean';
+const isObject: Check = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isEpochOrNull: Check = (value) => value === null || (Number.isInteger(value) && (value as number) >= 1);
+
+const EPOCH_FIELDS: Record<string, Check> = {
+  epoch: (value) => Number.isInteger(value) && (value as number) >= 1,
+  learningRate: isMetric,
+  loss: isMetric,
+  accuracy: isMetric,
+  validationLoss: isMetric,
+  validationAccuracy: isMetric,
+  seconds: isNumber,
+};
+
+/** The summary fields that the tables and charts read. */
+const SUMMARY_FIELDS: Record<string, Check> = {
+  epochsRun: isNumber,
+  finalValidationAccuracy: isMetric,
+  bestValidationAccuracy: isMetric,
+  bestValidationAccuracyEpoch: isNumber,
+  lowestValidationLoss: isMetric,
+  lowestValidationLossEpoch: isNumber,
+  finalValidationLoss: isMetric,
+  testAccuracy: isMetric,
+  testAccuracyAtBestValidationLoss: isMetric,
+  finalLearningRate: isMetric,
+  epochsToTarget: isEpochOrNull,
+  divergedAtEpoch: isEpochOrNull,
+  seconds: isNumber,
+  secondsPerEpoch: isMetric,
+};
+
+const RUN_FIELDS: Record<string, Check> = {
+  label: (value) => isString(value) && (value as string) !== '',
+  scheduler: isString,
+  repeat: (value) => Number.isInteger(value) && (value as number) >= 0,
+  history: Array.isArray,
+  summary: isObject,
+};
+
+const CONFIGURATION_FIELDS: Record<string, Check> = {
+  schedulers: (value) => Array.isArray(value) && value.every(isString),
+  epochs: (value) => Number.isInteger(value) && (value as number) >= 1,
+  repeats: (value) => Number.isInteger(value) && (value as number) >= 1,
+  targetAcc: isNumber,
+  validationSamples: isNumber,
+};
+
+/** The first field of `record` that is missing or of the wrong type, as a path. */
+function badField(record: Record<string, unknown>, fields: Record<string, Check>, at: string): string | null {
+  for (const [name, check] of Object.entries(fields)) {
+    if (!(name in record)) return `${at}.${name} is missing`;
+    if (!check(record[name])) return `${at}.${name} has a wrong value (${JSON.stringify(record[name])?.slice(0, 40)})`;
+  }
+  return null;
+}
+
+function problemIn(data: Record<string, unknown>): string | null {
+  const top = badField(
+    data,
+    { complete: isBoolean, createdAt: isString, configuration: isObject, environment: isObject, runs: Array.isArray },
+    'results',
+  );
+  if (top) return top;
+  const configuration = badField(data.configuration as Record<string, unknown>, CONFIGURATION_FIELDS, 'configuration');
+  if (configuration) return configuration;
+  const environment = data.environment as Record<string, unknown>;
+  if (!isString(environment.backend)) return 'environment.backend is missing';
+  const runs = data.runs as unknown[];
+  for (let index = 0; index < runs.length; index++) {
+    const run = runs[index];
+    const at = `runs[${index}]`;
+    if (!isObject(run)) return `${at} is not an object`;
+    const record = run as Record<string, unknown>;
+    const problem = badField(record, RUN_FIELDS, at) ?? badField(record.summary as Record<string, unknown>, SUMMARY_FIELDS, `${at}.summary`);
+    if (problem) return problem;
+    const history = record.history as unknown[];
+    if (history.length === 0) return `${at}.history is empty`;
+    for (let epoch = 0; epoch < history.length; epoch++) {
+      if (!isObject(history[epoch])) return `${at}.history[${epoch}] is not an object`;
+      const epochProblem = badField(history[epoch] as Record<string, unknown>, EPOCH_FIELDS, `${at}.history[${epoch}]`);
+      if (epochProblem) return epochProblem;
+    }
+  }
+  if (data.complete === true && runs.length === 0) return 'results.runs is empty although the run is marked complete';
+  return null;
+}
+
+/** Reads and checks a results file; every problem is a UsageError of one line. */
+export function readResultsFile(path: string): ResultsFile {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'permission denied' : code;
+    throw new UsageError(`cannot read results file ${path}: ${reason}`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    // JSON.parse quotes the text it choked on, newlines included: keep the message to one short line.
+    const reason = (error as Error).message.replace(/\s+/g, ' ').slice(0, 100);
+    throw new UsageError(`${path} is not JSON (${reason}); give the results file that 'lr-compare run' wrote`);
+  }
+  if (!isObject(data)) throw new UsageError(`${path} is not an lr-compare results file: it holds no JSON object`);
+  const record = data as Record<string, unknown>;
+  if (!Number.isInteger(record.version) || (record.version as number) < 1) {
+    throw new UsageError(`${path} is not an lr-compare results file: it has no results version`);
+  }
+  if ((record.version as number) > RESULTS_VERSION) {
+    throw new UsageError(
+      `${path} was written by a newer lr-compare (results version ${record.version}; this one reads version ${RESULTS_VERSION}): upgrade lr-compare`,
+    );
+  }
+  const problem = problemIn(record);
+  if (problem) throw new UsageError(`${path} is not a complete lr-compare results file: ${problem}`);
+  const results = data as ResultsFile;
+  if (results.runs.length === 0) return results;
+  // The statistics of exactly the runs in the file, computed as `run` computes them (also for files
+  // written before statistics were stored, and for runs pasted together by hand).
+  return { ...results, statistics: compareSchedulers(results.runs, results.configuration.validationSamples) };
+}
