@@ -1,5 +1,4 @@
 /** `lr-compare schedule <spec> --steps N`: the learning rate of every step, without training. */
-import asciichart from 'asciichart';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { UsageError } from '../errors.js';
@@ -13,6 +12,8 @@ import {
   type StepUnit,
 } from '../schedulers/index.js';
 import { integerOption, numberOption } from './options.js';
+import { renderLineChart } from '../report/terminal-charts.js';
+import { spansDecades } from '../report/charts/data.js';
 
 interface ScheduleOptions {
   steps: number;
@@ -25,8 +26,6 @@ interface ScheduleOptions {
 
 /** The rate used by `run` when --lr is not given; the same here so the two agree. */
 const DEFAULT_LR = 0.1;
-const CHART_HEIGHT = 12;
-const Y_LABEL_WIDTH = 10;
 
 function parseMetrics(value: string): number[] {
   const items = value.split(',').map((item) => item.trim());
@@ -49,52 +48,25 @@ export function scheduleContext(unit: StepUnit, options: Pick<ScheduleOptions, '
   return { baseLr: options.lr, epochs, batchesPerEpoch: options.batchesPerEpoch ?? Math.ceil(options.steps / epochs) };
 }
 
-/** Short, readable rate for chart labels: 0.1, 0.00125, 4.2e-7. */
-function formatRate(rate: number): string {
-  if (rate === 0) return '0';
-  return Math.abs(rate) < 1e-4 ? rate.toExponential(2) : String(Number(rate.toPrecision(3)));
-}
-
-/** Every step if they fit in `width` columns, else `width` steps spread evenly (first and last included). */
-function sampleSteps(count: number, width: number): number[] {
-  if (count <= width) return Array.from({ length: count }, (_, step) => step);
-  return Array.from({ length: width }, (_, column) => Math.round((column * (count - 1)) / (width - 1)));
-}
-
-export function renderScheduleChart(spec: ResolvedSchedulerSpec, rates: readonly number[], unit: StepUnit, columns: number): string {
+export function renderScheduleChart(spec: ResolvedSchedulerSpec, rates: readonly number[], unit: StepUnit, columns: number, color = false): string {
   const last = rates.length - 1;
-  const width = Math.max(10, columns - Y_LABEL_WIDTH - 4);
-  const steps = sampleSteps(rates.length, width);
-  const highest = Math.max(...rates);
-  const chart = asciichart.plot(
-    steps.map((step) => rates[step]!),
-    {
-      height: CHART_HEIGHT,
-      // The y axis starts at 0 so drops read at their true size (and a flat schedule still gets labels).
-      min: 0,
-      // asciichart's label arithmetic leaves rounding residue such as -1.4e-17 where 0 is meant.
-      format: (rate: number) => formatRate(Math.abs(rate) < highest * 1e-9 ? 0 : rate).padStart(Y_LABEL_WIDTH),
-    },
-  );
-  const chartLines = chart.split('\n');
-  // The plot starts one column right of the y axis (┤ or ┼) on every line.
-  const plotStart = Math.max(...chartLines.map((line) => Math.max(line.indexOf('┤'), line.indexOf('┼')))) + 1;
-  const leftLabel = `${unit} 0`;
-  const rightLabel = `${unit} ${last}`;
-  const axisWidth = Math.max(steps.length, leftLabel.length + rightLabel.length + 2);
-  const xAxis = ' '.repeat(plotStart) + leftLabel + rightLabel.padStart(axisWidth - leftLabel.length);
-  const sampling = steps.length < rates.length ? [`(${steps.length} of ${rates.length} steps drawn, evenly spaced)`] : [];
-  const lowest = Math.min(...rates);
+  // Drawn as after `run`: the same chart code, a step line, log scale when the rates span decades.
+  const chart = renderLineChart([{ name: spec.label, values: rates }], {
+    title: `${spec.spec}: learning rate per ${unit}, steps 0..${last}`,
+    yLabel: 'learning rate',
+    xLabel: unit,
+    xStart: 0,
+    interpolation: 'step',
+    logScale: spansDecades(rates),
+    width: Math.max(40, columns),
+    color,
+  });
   return [
-    `${spec.spec}: learning rate per ${unit}, steps 0..${last}`,
-    ...sampling,
-    `${' '.repeat(Math.max(0, plotStart - 'learning rate'.length))}learning rate`,
     chart,
-    xAxis,
     '',
     `first: lr ${rates[0]} at ${unit} 0`,
     `last:  lr ${rates[last]} at ${unit} ${last}`,
-    `range: ${lowest} .. ${highest}`,
+    `range: ${Math.min(...rates)} .. ${Math.max(...rates)}`,
   ].join('\n');
 }
 
@@ -129,7 +101,7 @@ export function register(program: Command): void {
         throw new UsageError(`--metrics only feeds metric-driven schedulers (plateau); '${spec.name}' does not use it`);
       }
       const rates = learningRates(scheduler, options.steps, options.metrics);
-      const output = options.json ? renderScheduleJson(spec.spec, rates) : renderScheduleChart(spec, rates, unit, process.stdout.columns ?? 80);
+      const output = options.json ? renderScheduleJson(spec.spec, rates) : renderScheduleChart(spec, rates, unit, process.stdout.columns ?? 80, process.stdout.isTTY === true);
       process.stdout.write(`${output}\n`);
     });
 }
