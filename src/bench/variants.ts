@@ -8,14 +8,14 @@ import { SchedulerCallback } from '../train/callbacks.js';
 import { evaluate, runTrainingJob } from '../train/job.js';
 import { createOptimizer } from '../train/optimizers.js';
 import { epochOrder } from '../train/random.js';
-import { installWasmMatMulKernels, uninstallWasmMatMulKernels } from '../train/wasm-kernels.js';
+import { installMatMulKernels, uninstallMatMulKernels } from '../train/wasm-kernels.js';
 
 /** The training variants the benchmark can time. */
 export const VARIANTS = {
   'fit-stock': 'naive baseline: tf.sequential + model.fit, stock tfjs kernels',
-  'fit-patched': 'the same model.fit with the wasm matmul kernel patch (wasm only)',
+  'fit-patched': 'the same model.fit with the matmul kernel patches (wasm and cpu only)',
   'loop-stock': 'device-side loop (makeBatch + lossAndGradients), stock kernels',
-  loop: 'device-side loop (makeBatch + lossAndGradients), patched kernels on wasm',
+  loop: 'device-side loop (makeBatch + lossAndGradients), patched kernels on wasm and cpu',
   own: "lr-compare's own path: runTrainingJob",
 } as const;
 export type VariantName = keyof typeof VARIANTS;
@@ -68,20 +68,23 @@ class EpochClock extends tf.Callback {
   }
 }
 
-/** Whether a variant means anything on a backend (the patched/stock distinction exists on wasm only). */
+/** Backends that have kernel patches (see train/wasm-kernels.ts). */
+const PATCHED_BACKENDS = ['wasm', 'cpu'];
+
+/** Whether a variant means anything on a backend (the patched/stock distinction exists on wasm and cpu only). */
 export function variantApplies(variant: VariantName, backend: string): boolean {
-  return backend === 'wasm' || (variant !== 'fit-patched' && variant !== 'loop-stock');
+  return PATCHED_BACKENDS.includes(backend) || (variant !== 'fit-patched' && variant !== 'loop-stock');
 }
 
-/** Runs `body` with the wasm kernels stock or patched as the variant wants, restoring the patch after. */
+/** Runs `body` with the backend's matmul kernels stock or patched as the variant wants, restoring the patch after. */
 async function withKernels<T>(backend: string, stock: boolean, body: () => Promise<T>): Promise<T> {
-  if (backend !== 'wasm') return body();
-  if (stock) uninstallWasmMatMulKernels();
-  else installWasmMatMulKernels();
+  if (!PATCHED_BACKENDS.includes(backend)) return body();
+  if (stock) uninstallMatMulKernels(backend);
+  else installMatMulKernels(backend);
   try {
     return await body();
   } finally {
-    installWasmMatMulKernels();
+    installMatMulKernels(backend);
   }
 }
 

@@ -230,9 +230,27 @@ function scaleLogitsGradient(loss: HostCrossEntropyGradient, gradientScale: numb
 }
 
 /**
+ * Whether a fused dense product (product + bias + activation) costs one kernel
+ * call. Not on tfjs-node: tfjs-core wraps a fused product in three reshapes,
+ * which tfjs-node runs as TensorFlow ops, and its fused kernel is itself a
+ * product, an addition and a relu, so six calls against three unfused. On the
+ * cpu backend the fused kernel is one call, and the unfused bias addition
+ * takes tfjs' slow broadcasting loop.
+ */
+function fusedDenseIsOneCall(backend: string): boolean {
+  return backend !== 'tensorflow';
+}
+
+function unfusedForward(variables: MlpVariables, images: tf.Tensor2D): ForwardResult {
+  const hidden = tf.relu(tf.add(tf.matMul(images, variables.kernel1), variables.bias1)) as tf.Tensor2D;
+  const logits = tf.add(tf.matMul(hidden, variables.kernel2), variables.bias2) as tf.Tensor2D;
+  return { hidden, logits };
+}
+
+/**
  * The step in the natural layout (images as rows, see `makeRowBatch`): the
  * mathematics of `lossAndGradients` with the loss and output gradient on the
- * host and the fewest kernel calls on tfjs-node. relu's derivative is taken as sign(h):
+ * host and the fewest kernel calls (see `fusedDenseIsOneCall`). relu's derivative is taken as sign(h):
  * h = relu(z) >= 0, so sign(h) is 1 exactly where z > 0, and tfjs-node runs
  * sign as one TensorFlow op where it builds step from four.
  * `gradientScale` multiplies every gradient (see `transposedStep`).
@@ -240,11 +258,7 @@ function scaleLogitsGradient(loss: HostCrossEntropyGradient, gradientScale: numb
  */
 export function rowStep(variables: MlpVariables, images: tf.Tensor2D, labels: ArrayLike<number>, gradientScale = 1): TrainingStep {
   const batchSize = images.shape[0];
-  // Unfused on purpose: tfjs-core wraps a fused product in three reshapes, and
-  // tfjs-node runs each reshape, and the fused kernel itself as a product, an
-  // addition and a relu, as TensorFlow ops: six calls here against three.
-  const hidden = tf.relu(tf.add(tf.matMul(images, variables.kernel1), variables.bias1)) as tf.Tensor2D;
-  const logits = tf.add(tf.matMul(hidden, variables.kernel2), variables.bias2) as tf.Tensor2D;
+  const { hidden, logits } = fusedDenseIsOneCall(tf.getBackend()) ? forward(variables, images) : unfusedForward(variables, images);
   const loss = hostCrossEntropy(logits.dataSync(), labels, variables.shape.classes, true);
   scaleLogitsGradient(loss, gradientScale);
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
-import { installWasmMatMulKernels } from './wasm-kernels.js';
+import { installMatMulKernels } from './wasm-kernels.js';
 
 export const BACKEND_CHOICES = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
@@ -56,8 +56,8 @@ export async function tryBackend(name: BackendName): Promise<string | undefined>
     const ok = await tf.setBackend(name);
     if (!ok) return `tf.setBackend('${name}') failed`;
     await tf.ready();
-    // Transposed matrix products on the fast path, for every caller (see wasm-kernels.ts).
-    if (name === 'wasm') installWasmMatMulKernels();
+    // Faster matrix-product kernels on wasm and cpu, for every caller (see wasm-kernels.ts).
+    installMatMulKernels(name);
     return undefined;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;

@@ -3,8 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../src/train/backend.js';
 import { createRandom } from '../../src/train/random.js';
 import {
+  installMatMulKernels,
   installWasmMatMulKernels,
+  matMulPatched,
   PATCHED_KERNELS,
+  uninstallMatMulKernels,
   uninstallWasmMatMulKernels,
   wasmMatMulPatched,
 } from '../../src/train/wasm-kernels.js';
@@ -48,9 +51,10 @@ function maxDifference(x: ArrayLike<number>, y: ArrayLike<number>): number {
 
 /** Runs `compute` with the stock kernels and with the patched ones; returns both results' values. */
 function stockAndPatched(compute: () => tf.Tensor): { stock: Float32Array; patched: Float32Array; shapes: [number[], number[]] } {
-  uninstallWasmMatMulKernels();
+  const backend = tf.getBackend();
+  uninstallMatMulKernels(backend);
   const stockTensor = compute();
-  installWasmMatMulKernels();
+  installMatMulKernels(backend);
   const patchedTensor = compute();
   const result = {
     stock: stockTensor.dataSync() as Float32Array,
@@ -213,5 +217,95 @@ describe('the wasm matrix-product kernel patch', () => {
     expect(after.numTensors).toBe(before.numTensors);
     expect(after.numBytes).toBe(before.numBytes);
     tf.dispose([x, dy, w]);
+  });
+});
+
+describe('the cpu matrix-product kernels', () => {
+  beforeAll(async () => {
+    await selectBackend('cpu');
+  });
+
+  afterAll(async () => {
+    await selectBackend('wasm');
+  });
+
+  it('are installed by selectBackend("cpu")', () => {
+    expect(matMulPatched('cpu')).toBe(true);
+  });
+
+  it.each(PRODUCTS)('BatchMatMul, $name: same result as the stock kernel and as float64', ({ a: aShape, b: bShape, transposeA, transposeB }) => {
+    const a = values(aShape, 21);
+    const b = values(bShape, 22);
+    const inner = transposeA ? aShape[0] : aShape[1];
+    const { stock, patched, shapes } = stockAndPatched(() => tf.matMul(a, b, transposeA, transposeB));
+    const exact = reference(a, b, transposeA, transposeB);
+    expect(shapes[1]).toEqual(shapes[0]);
+    expect(shapes[1]).toEqual([exact.rows, exact.cols]);
+    expect(maxDifference(patched, stock)).toBeLessThan(tolerance(inner));
+    expect(maxDifference(patched, exact.data)).toBeLessThan(tolerance(inner));
+    tf.dispose([a, b]);
+  });
+
+  it('leaves batched products to the stock kernel, bit for bit', () => {
+    const a = values([3, 20, 12], 23);
+    const b = values([3, 12, 15], 24);
+    const { stock, patched } = stockAndPatched(() => tf.matMul(a, b));
+    expect(Array.from(patched)).toEqual(Array.from(stock));
+    tf.dispose([a, b]);
+  });
+
+  it.each([
+    { name: 'bias + relu (a Dense layer forward)', transposeA: false, transposeB: false, bias: true, activation: 'relu' },
+    { name: 'bias, linear, transposed', transposeA: true, transposeB: true, bias: true, activation: 'linear' },
+    { name: 'relu, no bias, transposeA', transposeA: true, transposeB: false, bias: false, activation: 'relu' },
+  ] as const)('_FusedMatMul, $name: same result as the stock kernel', ({ transposeA, transposeB, bias: withBias, activation }) => {
+    const a = values(transposeA ? [50, 9] : [9, 50], 25);
+    const b = values(transposeB ? [13, 50] : [50, 13], 26);
+    const bias = withBias ? values([13], 27) : undefined;
+    const { stock, patched, shapes } = stockAndPatched(() => tf.fused.matMul({ a, b, transposeA, transposeB, bias, activation }));
+    expect(shapes[1]).toEqual(shapes[0]);
+    expect(maxDifference(patched, stock)).toBeLessThan(tolerance(50));
+    tf.dispose([a, b, ...(bias ? [bias] : [])]);
+  });
+
+  it.each([
+    { name: 'same shapes', a: [784, 128], b: [784, 128] },
+    { name: 'a tensor and a scalar', a: [784, 128], b: [] },
+    { name: 'a scalar and a tensor', a: [], b: [32, 10] },
+    { name: 'a one-element tensor of lower rank', a: [7, 5], b: [1] },
+    { name: 'a bias broadcast over rows (stock path)', a: [32, 128], b: [128] },
+    { name: 'a one-element tensor of higher rank (stock path)', a: [5], b: [1, 1] },
+  ])('Add and Multiply, $name: bit for bit the stock kernels', ({ a: aShape, b: bShape }) => {
+    const a = values(aShape, 30);
+    const b = values(bShape, 31);
+    for (const op of [tf.add, tf.mul]) {
+      const { stock, patched, shapes } = stockAndPatched(() => op(a, b));
+      expect(shapes[1]).toEqual(shapes[0]);
+      expect(Array.from(patched)).toEqual(Array.from(stock));
+    }
+    const withSpecial = tf.tensor1d([NaN, Infinity, -Infinity, 0]);
+    const { stock, patched } = stockAndPatched(() => tf.add(withSpecial, withSpecial));
+    expect(Array.from(patched)).toEqual(Array.from(stock));
+    tf.dispose([a, b, withSpecial]);
+  });
+
+  it('leave int32 arithmetic to the stock kernel', () => {
+    const a = tf.tensor1d([1, 2, 3], 'int32');
+    const { stock, patched } = stockAndPatched(() => tf.add(a, a));
+    expect(Array.from(patched)).toEqual(Array.from(stock));
+    a.dispose();
+  });
+
+  it('leaves other activations to the stock kernel, bit for bit, and keeps NaN through relu', () => {
+    const a = values([6, 8], 28);
+    const b = values([8, 5], 29);
+    const { stock, patched } = stockAndPatched(() => tf.fused.matMul({ a, b, activation: 'elu' }));
+    expect(Array.from(patched)).toEqual(Array.from(stock));
+    const withNaN = tf.tensor2d([NaN, 1, 2, 3], [2, 2]);
+    const eye = tf.tensor2d([1, 0, 0, 1], [2, 2]);
+    const relu = stockAndPatched(() => tf.fused.matMul({ a: withNaN, b: eye, activation: 'relu' }));
+    expect(Number.isNaN(relu.patched[0])).toBe(true);
+    expect(Number.isNaN(relu.stock[0])).toBe(true);
+    tf.dispose([a, b, withNaN, eye]);
   });
 });
