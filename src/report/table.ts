@@ -36,12 +36,19 @@ function singleRunModel(results: ResultsFile): TableModel {
   };
 }
 
-/** mean ± std on the first line, the 95% confidence interval below it. */
-function meanCell(statistics: MetricStatistics, format: (value: number) => string, scale = 1): string {
+/**
+ * mean ± std on the first line, the 95% confidence interval below it. With
+ * few repeats the t-interval can pass an accuracy's bounds; it is shown
+ * clipped to them (the JSON keeps the interval as computed).
+ */
+function meanCell(statistics: MetricStatistics, format: (value: number) => string, scale = 1, bounds: [number, number] = [-Infinity, Infinity]): string {
   const main = `${format(statistics.mean * scale)} ± ${format(statistics.std * scale)}`;
   if (!statistics.ci95) return main;
-  return `${main}\n[${format(statistics.ci95[0] * scale)}, ${format(statistics.ci95[1] * scale)}]`;
+  const clip = (value: number) => Math.min(bounds[1], Math.max(bounds[0], value * scale));
+  return `${main}\n[${format(clip(statistics.ci95[0]))}, ${format(clip(statistics.ci95[1]))}]`;
 }
+
+const PERCENT_BOUNDS: [number, number] = [0, 100];
 
 function verdictCell(entry: SchedulerStatistics): string {
   const versus = entry.versusBest;
@@ -61,11 +68,11 @@ function repeatsModel(results: ResultsFile): TableModel {
       const target = entry.epochsToTarget;
       return [
         `${entry.label}${entry.diverged ? `\n(${entry.diverged} diverged)` : ''}`,
-        meanCell(m.bestValidationAccuracy, points, 100),
-        meanCell(m.finalValidationAccuracy, points, 100),
-        meanCell(m.lowestValidationLoss, (value) => value.toFixed(4)),
-        meanCell(m.testAccuracy, points, 100),
-        meanCell(m.testAccuracyAtBestValidationLoss, points, 100),
+        meanCell(m.bestValidationAccuracy, points, 100, PERCENT_BOUNDS),
+        meanCell(m.finalValidationAccuracy, points, 100, PERCENT_BOUNDS),
+        meanCell(m.lowestValidationLoss, (value) => value.toFixed(4), 1, [0, Infinity]),
+        meanCell(m.testAccuracy, points, 100, PERCENT_BOUNDS),
+        meanCell(m.testAccuracyAtBestValidationLoss, points, 100, PERCENT_BOUNDS),
         target.meanEpoch === null ? 'never' : `${target.meanEpoch.toFixed(1)} (${target.reached}/${entry.repeats})`,
         m.secondsPerEpoch.mean.toFixed(3),
         verdictCell(entry),
