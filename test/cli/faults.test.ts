@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { ResultsFile } from '../../src/report/results.js';
 import { runLrCompare, temporaryFolder, TINY } from './helpers.js';
 
@@ -90,4 +90,31 @@ describe('divergence', () => {
     expect(cyclic.history).toHaveLength(3);
     expect(result.stdout).toMatch(/step \(diverged at epoch 1\)/);
   });
+});
+
+/** A 32 KiB file system to fill up, when this machine lets the tests mount one (root, as in CI). */
+function tinyFileSystem(): string | null {
+  const folder = temporaryFolder('lr-compare-full-');
+  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=32k', 'tmpfs', folder]);
+  return mounted.status === 0 ? folder : null;
+}
+
+const full = tinyFileSystem();
+afterAll(() => {
+  if (full) spawnSync('umount', [full]);
+});
+
+describe('out of disk', () => {
+  it.skipIf(full === null)(
+    full === null ? 'SKIPPED: cannot mount a small tmpfs here (needs root)' : 'says so in one line, exits 2, and leaves the last complete results file',
+    async () => {
+      const out = join(full as string, 'results.json');
+      const result = await runLrCompare(['run', '--epochs', '2', ...TINY, '--quiet', '--no-chart', '--jobs', '1', '--out', out]);
+      expect(result.status).toBe(2);
+      expect(result.stderr.trim()).toMatch(/^lr-compare: error: cannot write .*results\.json: no space left on the device$/);
+      const last = readResults(out);
+      expect(last.complete).toBe(false);
+      expect(readdirSync(full as string)).toEqual(['results.json']);
+    },
+  );
 });
