@@ -249,7 +249,13 @@ async function runChild(options: Options, backend: BackendName): Promise<ChildRe
   const profiles: { variant: VariantName; profile: KernelProfile }[] = [];
   if (options.profileEpochs > 0) {
     for (const variant of options.profile.filter((name) => variants.includes(name))) {
-      const { profile } = await profileKernels(backend, () => runVariant(variant, backend, data, { ...settings, epochs: options.profileEpochs }));
+      let profile: KernelProfile | undefined;
+      await runVariant(variant, backend, data, { ...settings, epochs: options.profileEpochs }, async (body) => {
+        const profiled = await profileKernels(backend, body);
+        profile = profiled.profile;
+        return profiled.result;
+      });
+      if (!profile) continue;
       profiles.push({ variant, profile });
       console.log(`\nper-kernel time, ${variant} on ${backend}, ${options.profileEpochs} epoch(s), wall clock:`);
       console.log(formatProfile(profile));

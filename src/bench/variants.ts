@@ -186,19 +186,32 @@ async function ownPath(data: BenchData, settings: TrainingSettings): Promise<Var
   return { variant: 'own', epochs: clock.epochs, finalValidationAccuracy: outcome.history[outcome.history.length - 1].validationAccuracy };
 }
 
-/** Trains once with the given variant on the current backend. */
-export async function runVariant(variant: VariantName, backend: string, data: BenchData, settings: TrainingSettings): Promise<VariantRun> {
+/** Wraps a training run once its kernels are in place (the kernel profiler). */
+export type Around = <T>(body: () => Promise<T>) => Promise<T>;
+
+/**
+ * Trains once with the given variant on the current backend. `around` runs
+ * inside the kernel set-up, so a profiler installed there sees the kernels
+ * the variant really uses (stock or patched).
+ */
+export async function runVariant(
+  variant: VariantName,
+  backend: string,
+  data: BenchData,
+  settings: TrainingSettings,
+  around: Around = (body) => body(),
+): Promise<VariantRun> {
   switch (variant) {
     case 'fit-stock':
-      return withKernels(backend, true, () => fitBaseline(data, settings));
+      return withKernels(backend, true, () => around(() => fitBaseline(data, settings)));
     case 'fit-patched':
-      return { ...(await withKernels(backend, false, () => fitBaseline(data, settings))), variant };
+      return { ...(await withKernels(backend, false, () => around(() => fitBaseline(data, settings)))), variant };
     case 'loop-stock':
-      return { ...(await withKernels(backend, true, () => deviceLoop(data, settings))), variant };
+      return { ...(await withKernels(backend, true, () => around(() => deviceLoop(data, settings)))), variant };
     case 'loop':
-      return withKernels(backend, false, () => deviceLoop(data, settings));
+      return withKernels(backend, false, () => around(() => deviceLoop(data, settings)));
     case 'own':
-      return withKernels(backend, false, () => ownPath(data, settings));
+      return withKernels(backend, false, () => around(() => ownPath(data, settings)));
   }
 }
 
