@@ -2,7 +2,17 @@ import * as tf from '@tensorflow/tfjs';
 import { batchesPerEpoch, DeviceDataset, makeRowBatch, makeTransposedBatch } from '../data/batches.js';
 import type { Dataset } from '../data/mnist.js';
 import type { MlpShape, MlpWeights } from '../model/mlp.js';
-import { forward, hostCrossEntropy, MlpVariables, rowStep, stepLayoutFor, transposedStep, type TrainingStep } from '../model/network.js';
+import {
+  forward,
+  hostCrossEntropy,
+  HostHead,
+  hostHeadStep,
+  MlpVariables,
+  rowStep,
+  stepLayoutFor,
+  transposedStep,
+  type HostCrossEntropy,
+} from '../model/network.js';
 import type { Scheduler } from '../schedulers/types.js';
 import { MONITORED_METRIC, SchedulerCallback } from './callbacks.js';
 import { createOptimizer, disposeOptimizer, type OptimizerName } from './optimizers.js';
@@ -56,27 +66,53 @@ export interface TrainingJob {
   readonly onEpochEnd?: (record: EpochRecord) => void;
   /** The step's data layout; by default the faster one for the current backend (`stepLayoutFor`). */
   readonly stepLayout?: 'rows' | 'columns';
+  /** With plain SGD, run the small part of the network on the host (`hostHeadStep`); default true. */
+  readonly hostHead?: boolean;
+}
+
+interface BatchTrainer {
+  /** One step on the rows order[start..end); returns the batch's loss sum and accuracy count. Call inside tf.tidy. */
+  train(order: Uint32Array, start: number, end: number): HostCrossEntropy;
+  /** Makes the tfjs variables current (before evaluation and snapshots). */
+  sync(): void;
 }
 
 /**
- * How the step's gradients reach the weights. Plain SGD is w <- w + (-lr) g;
- * since every gradient of the step is linear in the output gradient, the step
- * multiplies those 32 x 10 host numbers by -lr and the update is one addition
- * per variable, where tfjs' SGDOptimizer spends a multiplication, an addition
- * and a scope on each (on W1, 100k numbers). The rate is the one the
- * SchedulerCallback set on the tfjs optimizer, rounded to float32 as that
- * optimizer's own copy of it is. Other optimizers get the gradients through
- * their applyGradients.
+ * How a batch is trained. Plain SGD (the article's setting): `hostHeadStep`,
+ * the first layer's products on the backend and the small rest on the host,
+ * with w <- w + (-lr) g computed from the rate the SchedulerCallback set on the
+ * tfjs optimizer (rounded to float32, as that optimizer's own copy is), folded
+ * into the host gradient. Other optimizers: the whole backward pass on the
+ * backend (`transposedStep` or `rowStep`) and the tfjs optimizer's
+ * applyGradients. The data layout is the faster one for the backend
+ * (`stepLayoutFor`) unless the job says otherwise.
  */
-function updater(name: OptimizerName, optimizer: tf.Optimizer, variables: MlpVariables): { scale(): number; apply(gradients: tf.NamedTensorMap): void } {
-  if (name !== 'sgd') return { scale: () => 1, apply: (gradients) => optimizer.applyGradients(gradients) };
-  const sgd = optimizer as unknown as { learningRate: number };
-  const list = [variables.kernel1, variables.bias1, variables.kernel2, variables.bias2];
+function batchTrainer(job: TrainingJob, optimizer: tf.Optimizer, variables: MlpVariables): BatchTrainer {
+  const layout = job.stepLayout ?? stepLayoutFor(tf.getBackend());
+  const batch = (order: Uint32Array, start: number, end: number) => {
+    if (layout === 'rows') return makeRowBatch(job.train, order, start, end);
+    const { imagesT, labels } = makeTransposedBatch(job.train, order, start, end);
+    return { images: imagesT, labels };
+  };
+  if (job.optimizer === 'sgd' && job.hostHead !== false) {
+    const head = new HostHead(job.shape, job.initialWeights);
+    const sgd = optimizer as unknown as { learningRate: number };
+    return {
+      train: (order, start, end) => {
+        const { images, labels } = batch(order, start, end);
+        return hostHeadStep(variables, head, images, layout, labels, Math.fround(-sgd.learningRate));
+      },
+      sync: () => head.writeTo(variables),
+    };
+  }
   return {
-    scale: () => Math.fround(-sgd.learningRate),
-    apply: (gradients) => {
-      for (const variable of list) variable.assign(tf.add(variable, gradients[variable.name]));
+    train: (order, start, end) => {
+      const { images, labels } = batch(order, start, end);
+      const step = layout === 'columns' ? transposedStep(variables, images, labels) : rowStep(variables, images, labels);
+      optimizer.applyGradients(step.gradients);
+      return step.loss;
     },
+    sync: () => undefined,
   };
 }
 
@@ -91,8 +127,7 @@ export function evaluate(variables: MlpVariables, data: DeviceDataset): Evaluati
 
 /**
  * Trains one network with one scheduler: lr-compare's own loop, with the
- * backward pass written out (`transposedStep` on wasm, `rowStep` elsewhere:
- * see `stepLayoutFor`) and batches built from host
+ * backward pass written out (see `batchTrainer`) and batches built from host
  * arrays, driving the scheduler through the same tfjs callback that
  * `model.fit` would call. docs/performance.md explains the choices.
  */
@@ -100,16 +135,7 @@ export async function runTrainingJob(job: TrainingJob): Promise<JobOutcome> {
   const started = performance.now();
   const variables = new MlpVariables(job.shape, job.initialWeights);
   const optimizer = createOptimizer(job.optimizer, job.baseLearningRate);
-  const update = updater(job.optimizer, optimizer, variables);
-  const transposed = (job.stepLayout ?? stepLayoutFor(tf.getBackend())) === 'columns';
-  const step = (order: Uint32Array, start: number, end: number): TrainingStep => {
-    if (transposed) {
-      const { imagesT, labels } = makeTransposedBatch(job.train, order, start, end);
-      return transposedStep(variables, imagesT, labels, update.scale());
-    }
-    const { images, labels } = makeRowBatch(job.train, order, start, end);
-    return rowStep(variables, images, labels, update.scale());
-  };
+  const trainer = batchTrainer(job, optimizer, variables);
   const batches = batchesPerEpoch(job.train.count, job.batchSize);
   const callbacks: tf.Callback[] = [new SchedulerCallback(job.scheduler, batches, optimizer), ...(job.callbacks ?? [])];
   const history: EpochRecord[] = [];
@@ -134,15 +160,15 @@ export async function runTrainingJob(job: TrainingJob): Promise<JobOutcome> {
         const start = batch * job.batchSize;
         const end = Math.min(start + job.batchSize, job.train.count);
         tf.tidy(() => {
-          const { loss, gradients } = step(order, start, end);
-          update.apply(gradients);
-          lossTotal += loss.lossSum;
-          correctTotal += loss.correct;
+          const { lossSum, correct } = trainer.train(order, start, end);
+          lossTotal += lossSum;
+          correctTotal += correct;
         });
         for (const callback of callbacks) await callback.onBatchEnd(batch);
       }
       const loss = lossTotal / job.train.count;
       const accuracy = correctTotal / job.train.count;
+      trainer.sync();
       const validation = evaluate(variables, job.validation);
       const record: EpochRecord = {
         epoch: epoch + 1,

@@ -249,9 +249,27 @@ export function gemm(a: Float32Array, b: Float32Array, c: Float32Array, m: numbe
       c[c3] = s30; c[c3 + 1] = s31; c[c3 + 2] = s32; c[c3 + 3] = s33; // prettier-ignore
     }
   }
-  // Right edge (columns n4..n) of the blocked rows, then the bottom rows.
-  for (let i = 0; i < m; i++) {
-    for (let j = i < m4 ? n4 : 0; j < n; j++) {
+  // Right edge (columns n4..n) of the blocked rows, four rows at a time: four
+  // independent sums (one sum alone is a chain of dependent additions).
+  for (let i = 0; i < m4; i += 4) {
+    for (let j = n4; j < n; j++) {
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0; // prettier-ignore
+      for (let p = 0, ap = i * k, bp = j; p < k; p++, ap++, bp += n) {
+        const bv = b[bp];
+        s0 += a[ap] * bv;
+        s1 += a[ap + k] * bv;
+        s2 += a[ap + 2 * k] * bv;
+        s3 += a[ap + 3 * k] * bv;
+      }
+      c[i * n + j] = s0;
+      c[(i + 1) * n + j] = s1;
+      c[(i + 2) * n + j] = s2;
+      c[(i + 3) * n + j] = s3;
+    }
+  }
+  // Bottom rows (m4..m).
+  for (let i = m4; i < m; i++) {
+    for (let j = 0; j < n; j++) {
       let sum = 0;
       for (let p = 0, ap = i * k, bp = j; p < k; p++, ap++, bp += n) sum += a[ap] * b[bp];
       c[i * n + j] = sum;

@@ -3,7 +3,16 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DeviceDataset, makeBatch, makeRowBatch, makeTransposedBatch } from '../../src/data/batches.js';
 import { loadMnist, type MnistSplits } from '../../src/data/mnist.js';
 import { ARTICLE_MLP, initialWeights } from '../../src/model/mlp.js';
-import { crossEntropy, forward, hostCrossEntropy, lossAndGradients, MlpVariables, rowStep, transposedStep } from '../../src/model/network.js';
+import {
+  crossEntropy,
+  forward,
+  hostCrossEntropy,
+  HostHead,
+  lossAndGradients,
+  MlpVariables,
+  rowStep,
+  transposedStep,
+} from '../../src/model/network.js';
 import type { ClosedFormScheduler, MetricDrivenScheduler } from '../../src/schedulers/types.js';
 import { selectBackend } from '../../src/train/backend.js';
 import { SchedulerCallback } from '../../src/train/callbacks.js';
@@ -92,6 +101,44 @@ describe("lr-compare's own training step", () => {
         }
       });
     }
+    variables.dispose();
+  });
+
+  it.each(['rows', 'columns'] as const)('host head (%s): same loss and gradients as tfjs autodiff', (layout) => {
+    const variables = new MlpVariables(ARTICLE_MLP, initialWeights(ARTICLE_MLP, 8));
+    // Non-zero biases, so that their handling is tested too.
+    tf.tidy(() => {
+      variables.bias1.assign(tf.randomUniform([ARTICLE_MLP.hidden], -0.1, 0.1, 'float32', 1));
+      variables.bias2.assign(tf.randomUniform([ARTICLE_MLP.classes], -0.1, 0.1, 'float32', 2));
+    });
+    const head = new HostHead(ARTICLE_MLP, variables.read());
+    const order = epochOrder(data.train.count, 8, 0);
+    tf.tidy(() => {
+      const { images, labels } = makeBatch(data.train, order, 0, 32);
+      const rows = makeRowBatch(data.train, order, 0, 32);
+      const product = layout === 'rows' ? tf.matMul(images, variables.kernel1) : tf.matMul(variables.kernel1, tf.transpose(images), true, false);
+      const step = head.step(product.dataSync(), layout, rows.labels, 1);
+      const auto = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(labels, forward(variables, images).logits) as tf.Scalar);
+      expect(step.loss.lossSum / 32).toBeCloseTo(auto.value.dataSync()[0], 5);
+      const kernel1Gradient = tf.matMul(images, tf.tensor2d(step.preActivationGradient, [32, ARTICLE_MLP.hidden]), true, false);
+      const pairs: [tf.Tensor, tf.Tensor][] = [
+        [kernel1Gradient, auto.grads[variables.kernel1.name]],
+        [tf.tensor1d(step.bias1Gradient), auto.grads[variables.bias1.name]],
+        [tf.tensor2d(step.kernel2Gradient, [ARTICLE_MLP.hidden, ARTICLE_MLP.classes]), auto.grads[variables.kernel2.name]],
+        [tf.tensor1d(step.bias2Gradient), auto.grads[variables.bias2.name]],
+      ];
+      for (const [mine, reference] of pairs) {
+        expect(mine.shape).toEqual(reference.shape);
+        const difference = tf.max(tf.abs(tf.sub(mine, reference))).dataSync()[0];
+        expect(difference).toBeLessThan(1e-5 * Math.max(1, tf.max(tf.abs(reference)).dataSync()[0]));
+      }
+    });
+    // apply() adds the (already scaled) gradients; writeTo() puts them in the variables.
+    const before = head.bias2.slice();
+    head.apply({ ...head.step(new Float32Array(32 * ARTICLE_MLP.hidden), 'rows', new Uint8Array(32), -0.5) });
+    expect(Array.from(head.bias2)).not.toEqual(Array.from(before));
+    head.writeTo(variables);
+    expect(Array.from(variables.bias2.dataSync())).toEqual(Array.from(head.bias2));
     variables.dispose();
   });
 
@@ -210,6 +257,16 @@ describe('a training job', () => {
     const strip = (records: typeof first.history) => records.map(({ seconds: _seconds, ...rest }) => rest);
     expect(strip(second.history)).toEqual(strip(first.history));
     expect(first.history[2].validationAccuracy).toBeGreaterThan(0.6);
+  });
+
+  it('trains plain SGD the same with the host head as with tfjs SGD on the whole network', async () => {
+    const host = await runTrainingJob(job());
+    const device = await runTrainingJob(job({ hostHead: false }));
+    for (const [a, b] of host.history.map((record, i) => [record, device.history[i]] as const)) {
+      expect(a.learningRate).toBe(b.learningRate);
+      expect(Math.abs(a.loss - b.loss)).toBeLessThan(1e-3 * b.loss);
+      expect(Math.abs(a.validationLoss - b.validationLoss)).toBeLessThan(1e-3 * b.validationLoss);
+    }
   });
 
   it('stops a diverging run and says at which epoch', async () => {
