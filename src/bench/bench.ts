@@ -55,6 +55,8 @@ Options:
   --python CMD          python with numpy (default python3)
   --numpy-script PATH   default: ../shared/reference/numpy_seed_experiment.py beside the repository
   --numpy-threads LIST  OPENBLAS_NUM_THREADS settings to run the reference with (default 1,default)
+  --tf-threads N        run tfjs-node with TF_NUM_INTRAOP_THREADS=N and TF_NUM_INTEROP_THREADS=N
+                        (default: as the environment says; TensorFlow's own default is all cores)
   -h, --help
 
 Variants:
@@ -80,6 +82,7 @@ interface Options {
   readonly python: string;
   readonly numpyScript: string;
   readonly numpyThreads: string[];
+  readonly tfThreads?: number;
   readonly child?: BackendName;
 }
 
@@ -148,6 +151,7 @@ function parseOptions(argv: string[]): Options {
       python: { type: 'string', default: 'python3' },
       'numpy-script': { type: 'string' },
       'numpy-threads': { type: 'string', default: '1,default' },
+      'tf-threads': { type: 'string' },
       child: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -178,6 +182,7 @@ function parseOptions(argv: string[]): Options {
     python: values.python,
     numpyScript: values['numpy-script'] ?? join(repositoryRoot(), '..', 'shared', 'reference', 'numpy_seed_experiment.py'),
     numpyThreads: values['numpy-threads'].split(',').map((item) => item.trim()),
+    tfThreads: values['tf-threads'] === undefined ? undefined : positiveInteger(values['tf-threads'], 'tf-threads'),
     child: values.child === undefined ? undefined : list(values.child, BACKENDS, 'backend')[0],
   };
 }
@@ -233,7 +238,8 @@ async function runChild(options: Options, backend: BackendName): Promise<ChildRe
   const runs = new Map<VariantName, VariantRun[]>(variants.map((variant) => [variant, []]));
   let peakRssAfterOwnMiB: number | undefined;
 
-  console.log(`\n== ${backend} (${BACKEND_PACKAGES[backend]}, tfjs ${tf.version.tfjs}) ==`);
+  const threads = backend === 'tensorflow' ? `, TF_NUM_INTRAOP_THREADS=${process.env.TF_NUM_INTRAOP_THREADS ?? '(unset)'}` : '';
+  console.log(`\n== ${backend} (${BACKEND_PACKAGES[backend]}, tfjs ${tf.version.tfjs}${threads}) ==`);
   for (let round = 0; round < options.rounds; round++) {
     // Alternate the order, own path first in the first round (so the memory peak right after it is its own).
     const order = round % 2 === 0 ? [...variants].reverse() : variants;
@@ -267,9 +273,15 @@ async function runChild(options: Options, backend: BackendName): Promise<ChildRe
   return report({ ok: true, detail: BACKEND_PACKAGES[backend], summaries, profiles, peakRssAfterOwnMiB });
 }
 
-function childProcess(backend: BackendName, argv: string[]): Promise<ChildReport> {
+function childProcess(backend: BackendName, argv: string[], tfThreads: number | undefined): Promise<ChildReport> {
   return new Promise((resolvePromise) => {
-    const child = fork(fileURLToPath(import.meta.url), [...argv, '--child', backend], { stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
+    const env = { ...process.env };
+    if (backend === 'tensorflow' && tfThreads !== undefined) {
+      // Read by TensorFlow when tfjs-node creates its context, so it must be set before the child loads it.
+      env.TF_NUM_INTRAOP_THREADS = String(tfThreads);
+      env.TF_NUM_INTEROP_THREADS = String(tfThreads);
+    }
+    const child = fork(fileURLToPath(import.meta.url), [...argv, '--child', backend], { stdio: ['ignore', 'inherit', 'pipe', 'ipc'], env });
     let report: ChildReport | undefined;
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => {
@@ -374,7 +386,7 @@ async function main(): Promise<void> {
   );
   const reports: ChildReport[] = [];
   for (const backend of options.backends) {
-    const report = await childProcess(backend, argv);
+    const report = await childProcess(backend, argv, options.tfThreads);
     if (!report.ok) console.log(`\n== ${backend} ==\nnot available: ${report.detail}`);
     reports.push(report);
   }
