@@ -8,7 +8,7 @@ import { SchedulerCallback } from '../train/callbacks.js';
 import { evaluate, runTrainingJob } from '../train/job.js';
 import { createOptimizer } from '../train/optimizers.js';
 import { epochOrder } from '../train/random.js';
-import { installMatMulKernels, uninstallMatMulKernels } from '../train/wasm-kernels.js';
+import { installMatMulKernels, uninstallMatMulKernels } from '../train/kernels.js';
 
 /** The training variants the benchmark can time. */
 export const VARIANTS = {
@@ -68,7 +68,7 @@ class EpochClock extends tf.Callback {
   }
 }
 
-/** Backends that have kernel patches (see train/wasm-kernels.ts). */
+/** Backends that have kernel patches (see train/kernels.ts). */
 const PATCHED_BACKENDS = ['wasm', 'cpu'];
 
 /** Whether a variant means anything on a backend (the patched/stock distinction exists on wasm and cpu only). */

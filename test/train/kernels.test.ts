@@ -10,7 +10,7 @@ import {
   uninstallMatMulKernels,
   uninstallWasmMatMulKernels,
   wasmMatMulPatched,
-} from '../../src/train/wasm-kernels.js';
+} from '../../src/train/kernels.js';
 
 function values(shape: number[], seed: number): tf.Tensor {
   const random = createRandom(seed);
