@@ -340,6 +340,7 @@ function printSummary(options: Options, reports: ChildReport[], numpy: NumpyOutc
     const cpu = fit.cpuSecondsPerEpoch / own.cpuSecondsPerEpoch;
     const verdict = Math.min(wall, cpu) >= FIT_SPEEDUP_TARGET ? 'met' : 'NOT met';
     console.log(`  ${report.backend.padEnd(11)} own vs fit-stock: ${wall.toFixed(1)}x wall, ${cpu.toFixed(1)}x CPU: ${verdict}`);
+    if (verdict !== 'met') console.log(`${' '.repeat(14)}${whatLimits(report)}`);
   }
 
   if (!numpy) return;
@@ -369,6 +370,20 @@ function printSummary(options: Options, reports: ChildReport[], numpy: NumpyOutc
     const verdict = target === undefined ? '(no target)' : ratio <= target ? `(target <= ${target}x: met)` : `(target <= ${target}x: NOT met)`;
     console.log(`  ${report.backend.padEnd(11)} own path: ${total.toFixed(0)} s, ${ratio.toFixed(2)}x numpy's time ${verdict}`);
   }
+}
+
+/**
+ * Where a missed target's time goes, from this run's own kernel profile: the
+ * largest kernel's share and what runs outside kernels. The reasons behind the
+ * numbers are in docs/performance.md, "What limits the remaining gap".
+ */
+function whatLimits(report: ChildReport): string {
+  const profile = report.profiles.find((entry) => entry.variant === 'own')?.profile;
+  if (!profile || profile.totalMs === 0) return 'limited by: run with --profile-epochs 1 or more to see where the time goes';
+  const top = profile.kernels[0];
+  const share = (ms: number) => `${((100 * ms) / profile.totalMs).toFixed(0)}%`;
+  const kernel = top ? `${top.kernel} ${share(top.ms)} of the own path's time` : 'no kernel time';
+  return `limited by: ${kernel}, outside kernels ${share(profile.outsideKernelsMs)} (why: docs/performance.md, "What limits the remaining gap")`;
 }
 
 async function main(): Promise<void> {
