@@ -30,6 +30,11 @@ export class MlpVariables {
     this.bias2 = variableFrom(weights.bias2, [shape.classes], `${prefix}/bias2`);
   }
 
+  /** Gradients keyed by variable name, as tfjs optimizers' applyGradients wants them. */
+  gradientMap(kernel1: tf.Tensor, bias1: tf.Tensor, kernel2: tf.Tensor, bias2: tf.Tensor): tf.NamedTensorMap {
+    return { [this.kernel1.name]: kernel1, [this.bias1.name]: bias1, [this.kernel2.name]: kernel2, [this.bias2.name]: bias2 };
+  }
+
   /** A host copy of the current parameters (for best-weights snapshots). */
   read(): MlpWeights {
     return {
@@ -196,12 +201,7 @@ export function lossAndGradients(variables: MlpVariables, images: tf.Tensor2D, o
   return {
     lossSum,
     correct,
-    gradients: {
-      [variables.kernel1.name]: kernel1Gradient,
-      [variables.bias1.name]: bias1Gradient,
-      [variables.kernel2.name]: kernel2Gradient,
-      [variables.bias2.name]: bias2Gradient,
-    },
+    gradients: variables.gradientMap(kernel1Gradient, bias1Gradient, kernel2Gradient, bias2Gradient),
   };
 }
 
@@ -272,12 +272,7 @@ export function rowStep(variables: MlpVariables, images: tf.Tensor2D, labels: Ar
 
   return {
     loss: { lossSum: loss.lossSum, correct: loss.correct },
-    gradients: {
-      [variables.kernel1.name]: kernel1Gradient,
-      [variables.bias1.name]: bias1Gradient,
-      [variables.kernel2.name]: kernel2Gradient,
-      [variables.bias2.name]: tf.tensor1d(loss.biasGradient),
-    },
+    gradients: variables.gradientMap(kernel1Gradient, bias1Gradient, kernel2Gradient, tf.tensor1d(loss.biasGradient)),
   };
 }
 
@@ -321,12 +316,7 @@ export function transposedStep(variables: MlpVariables, imagesT: tf.Tensor2D, la
 
   return {
     loss: { lossSum: loss.lossSum, correct: loss.correct },
-    gradients: {
-      [variables.kernel1.name]: kernel1Gradient,
-      [variables.bias1.name]: bias1Gradient,
-      [variables.kernel2.name]: kernel2Gradient,
-      [variables.bias2.name]: tf.tensor1d(loss.biasGradient),
-    },
+    gradients: variables.gradientMap(kernel1Gradient, bias1Gradient, kernel2Gradient, tf.tensor1d(loss.biasGradient)),
   };
 }
 
