@@ -3,9 +3,11 @@ import type { SchedulerDefinition } from './definition.js';
 import { UNIT_PARAM } from './definition.js';
 import { linearFactorLr } from './linear.js';
 import { numberParam, stringParam } from './params.js';
-import type { MetricDrivenScheduler } from './types.js';
+import { UsageError } from '../errors.js';
+import type { MetricDrivenScheduler, MonitoredMetric } from './types.js';
 
 export interface PlateauOptions {
+  readonly monitor: MonitoredMetric;
   readonly mode: 'min' | 'max';
   readonly factor: number;
   readonly patience: number;
@@ -27,6 +29,7 @@ export interface PlateauOptions {
 export class PlateauScheduler implements MetricDrivenScheduler {
   readonly kind = 'metric-driven';
   readonly unit = 'epoch';
+  readonly monitor: MonitoredMetric;
   private lr: number;
   private best: number;
   private badEpochs = 0;
@@ -38,6 +41,7 @@ export class PlateauScheduler implements MetricDrivenScheduler {
     private readonly options: PlateauOptions,
   ) {
     this.lr = baseLr;
+    this.monitor = options.monitor;
     this.best = options.mode === 'min' ? Infinity : -Infinity;
   }
 
@@ -88,7 +92,7 @@ export const plateauScheduler: SchedulerDefinition = {
   summary: 'Multiplies the rate by factor when the validation loss stops improving for patience epochs.',
   pytorch: 'torch.optim.lr_scheduler.ReduceLROnPlateau',
   notes: [
-    'Watches the validation loss, observed at the end of each epoch: a reduction changes the rate from the next epoch on.',
+    'Watches the validation loss (or, with mode=max, the validation accuracy), observed at the end of each epoch: a reduction changes the rate from the next epoch on.',
     'Steps per epoch only (unit=epoch).',
     'Warmup (PyTorch\'s SequentialLR refuses ReduceLROnPlateau, so lr-compare defines it): the first `warmup` epochs ramp linearly from warmup_start x --lr to --lr as LinearLR does, the metrics of those epochs are ignored, and the plateau logic then starts fresh at --lr.',
     'Defaults are PyTorch\'s except factor=0.5 and patience=5 (the source article\'s).',
@@ -100,6 +104,13 @@ export const plateauScheduler: SchedulerDefinition = {
       description: 'Always epoch: the monitored metric is measured once per epoch.',
     },
     { key: 'mode', type: 'choice', choices: ['min', 'max'], default: 'min', description: 'min: the metric should fall (a loss); max: it should rise (an accuracy).' },
+    {
+      key: 'monitor',
+      type: 'choice',
+      choices: ['auto', 'val_loss', 'val_acc'],
+      default: 'auto',
+      description: 'The metric watched in run (as Keras names it): auto is val_loss for mode=min and val_acc for mode=max.',
+    },
     { key: 'factor', type: 'number', range: { min: 0, minExclusive: true, max: 1, maxExclusive: true }, default: 0.5, description: 'new rate = rate x factor.' },
     { key: 'patience', type: 'integer', range: { min: 0 }, default: 5, description: 'Epochs without improvement tolerated before reducing.' },
     { key: 'threshold', type: 'number', range: { min: 0 }, default: 1e-4, description: 'How much better than the best a value must be to count as an improvement.' },
@@ -109,8 +120,18 @@ export const plateauScheduler: SchedulerDefinition = {
     { key: 'eps', type: 'number', range: { min: 0 }, default: 1e-8, description: 'Reductions smaller than eps are skipped.' },
   ],
   build({ params, baseLr }) {
+    const mode = stringParam(params, 'mode') === 'max' ? 'max' : 'min';
+    const monitorParam = stringParam(params, 'monitor');
+    const monitor: MonitoredMetric = monitorParam === 'auto' ? (mode === 'min' ? 'val_loss' : 'val_acc') : monitorParam === 'val_acc' ? 'val_acc' : 'val_loss';
+    if ((monitor === 'val_loss') !== (mode === 'min')) {
+      throw new UsageError(
+        `plateau: monitor=${monitor} with mode=${mode} would cut the rate while the ${monitor === 'val_loss' ? 'loss falls' : 'accuracy rises'}; ` +
+          'use mode=min with val_loss, mode=max with val_acc',
+      );
+    }
     const options: PlateauOptions = {
-      mode: stringParam(params, 'mode') === 'max' ? 'max' : 'min',
+      monitor,
+      mode,
       factor: numberParam(params, 'factor'),
       patience: numberParam(params, 'patience'),
       threshold: numberParam(params, 'threshold'),

@@ -34,9 +34,13 @@ export interface ClosedFormScheduler {
 export interface MetricDrivenScheduler {
   readonly kind: 'metric-driven';
   readonly unit: 'epoch';
+  /** The epoch log it watches, as tfjs names them: validation loss or validation accuracy. */
+  readonly monitor: MonitoredMetric;
   currentLr(): number;
   observe(metric: number): void;
 }
+
+export type MonitoredMetric = 'val_loss' | 'val_acc';
 
 export type Scheduler = ClosedFormScheduler | MetricDrivenScheduler;
 

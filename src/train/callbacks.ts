@@ -2,8 +2,6 @@ import * as tf from '@tensorflow/tfjs';
 import type { Scheduler } from '../schedulers/types.js';
 import { setLearningRate } from './optimizers.js';
 
-/** The metric that ReduceLROnPlateau watches, as tfjs names it in the epoch logs. */
-export const MONITORED_METRIC = 'val_loss';
 
 /**
  * The one adapter between schedulers and tfjs (the idea of Keras'
@@ -59,9 +57,9 @@ export class SchedulerCallback extends tf.Callback {
   override async onEpochEnd(_epoch: number, logs?: tf.Logs): Promise<void> {
     const scheduler = this.scheduler;
     if (scheduler.kind !== 'metric-driven') return;
-    const metric = logs?.[MONITORED_METRIC];
+    const metric = logs?.[scheduler.monitor];
     if (typeof metric !== 'number') {
-      throw new Error(`a metric-driven scheduler needs '${MONITORED_METRIC}' in the epoch logs; train with validation data`);
+      throw new Error(`a metric-driven scheduler needs '${scheduler.monitor}' in the epoch logs; train with validation data`);
     }
     scheduler.observe(metric);
   }

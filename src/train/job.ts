@@ -14,7 +14,7 @@ import {
   type HostCrossEntropy,
 } from '../model/network.js';
 import type { Scheduler } from '../schedulers/types.js';
-import { MONITORED_METRIC, SchedulerCallback } from './callbacks.js';
+import { SchedulerCallback } from './callbacks.js';
 import { createOptimizer, disposeOptimizer, type OptimizerName } from './optimizers.js';
 import { epochOrder } from './random.js';
 import { hasDiverged } from './divergence.js';
@@ -149,7 +149,8 @@ export async function runTrainingJob(job: TrainingJob): Promise<JobOutcome> {
     for (let epoch = 0; epoch < job.epochs; epoch++) {
       const epochStarted = performance.now();
       for (const callback of callbacks) await callback.onEpochBegin(epoch);
-      const learningRate = Number.isNaN(schedulerCallback.learningRate) ? job.baseLearningRate : schedulerCallback.learningRate;
+      // The rate of the epoch's first batch: batch-wise schedules set it only when that batch begins.
+      let learningRate = Number.NaN;
       const order = epochOrder(job.train.count, job.seed, epoch);
       // The step reads each batch's 32 x 10 logits to compute the loss on the host. The backends
       // lr-compare uses run kernels synchronously, so that read waits for nothing.
@@ -157,6 +158,7 @@ export async function runTrainingJob(job: TrainingJob): Promise<JobOutcome> {
       let correctTotal = 0;
       for (let batch = 0; batch < batches; batch++) {
         for (const callback of callbacks) await callback.onBatchBegin(batch);
+        if (batch === 0) learningRate = schedulerCallback.learningRate;
         const start = batch * job.batchSize;
         const end = Math.min(start + job.batchSize, job.train.count);
         tf.tidy(() => {
@@ -189,7 +191,7 @@ export async function runTrainingJob(job: TrainingJob): Promise<JobOutcome> {
         bestValidationLoss = validation.loss;
         bestWeights = variables.read();
       }
-      const logs: tf.Logs = { loss, acc: accuracy, [MONITORED_METRIC]: validation.loss, val_acc: validation.accuracy };
+      const logs: tf.Logs = { loss, acc: accuracy, val_loss: validation.loss, val_acc: validation.accuracy };
       for (const callback of callbacks) await callback.onEpochEnd(epoch, logs);
       job.onEpochEnd?.(record);
     }

@@ -209,17 +209,28 @@ describe('SchedulerCallback', () => {
     optimizer.dispose();
   });
 
-  it('feeds the validation loss to a metric-driven scheduler at epoch end', async () => {
+  it.each([
+    ['val_loss', 'validationLoss'],
+    ['val_acc', 'validationAccuracy'],
+  ] as const)('feeds %s to a metric-driven scheduler at epoch end', async (monitor, field) => {
     const observed: number[] = [];
     const plateau: MetricDrivenScheduler = {
       kind: 'metric-driven',
       unit: 'epoch',
+      monitor,
       currentLr: () => (observed.length > 0 ? 0.01 : 0.1),
       observe: (metric) => observed.push(metric),
     };
     const outcome = await runTrainingJob(job({ scheduler: plateau, epochs: 2 }));
-    expect(observed).toEqual(outcome.history.map((record) => record.validationLoss));
+    expect(observed).toEqual(outcome.history.map((record) => record[field]));
     expect(outcome.history.map((record) => record.learningRate)).toEqual([0.1, 0.01]);
+  });
+
+  it("records a batch-wise schedule's rate at each epoch's first batch", async () => {
+    const perBatch: ClosedFormScheduler = { kind: 'closed-form', unit: 'batch', lrAt: (step) => 0.1 / (step + 1) };
+    const outcome = await runTrainingJob(job({ scheduler: perBatch, epochs: 3 }));
+    const batches = Math.ceil(data.train.count / 32);
+    expect(outcome.history.map((record) => record.learningRate)).toEqual([0, 1, 2].map((epoch) => 0.1 / (epoch * batches + 1)));
   });
 });
 
