@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { percent } from '../report/format.js';
 import { OUTPUT_FORMATS, renderTable, type OutputFormat } from '../report/formats.js';
-import type { ResultsFile } from '../report/results.js';
+import { configurationDifference, type ResultsFile } from '../report/results.js';
 import { describeValues } from '../report/statistics.js';
 import { numberOption } from './options.js';
 import { readResultsFile } from '../report/results-file.js';
@@ -104,6 +104,11 @@ export function register(program: Command): void {
       }
       const results = readResultsFile(resolve(path));
       const baseline = options.baseline ? readResultsFile(resolve(options.baseline)) : undefined;
+      for (const [file, data] of [[path, results], [options.baseline, baseline]] as const) {
+        if (data?.shard) throw new UsageError(`${file} is shard ${data.shard.index}/${data.shard.count} of a run: combine the shards with lr-compare merge first`);
+      }
+      const difference = baseline && configurationDifference(baseline.configuration, results.configuration, ['baseline', 'results']);
+      if (difference && options.format !== 'json') process.stderr.write(`note: the baseline's experiment differs in ${difference}\n`);
       const outcomes = checkResults(results, { ...options, baseline });
       const failed = outcomes.filter((outcome) => outcome.verdict === 'fail').length;
       if (options.format === 'json') {

@@ -54,6 +54,11 @@ function withSuggestedPeak(spec: ResolvedSchedulerSpec, learningRate: number): R
   return parseSchedulerSpec(`${spec.spec}${spec.spec.includes(':') ? ',' : ':'}${extra.join(',')}`);
 }
 
+/** An argument as a POSIX shell reads it back: specs hold | and spaces. */
+function shellQuote(argument: string): string {
+  return /^[\w@%+=:,./-]+$/.test(argument) ? argument : `'${argument.replace(/'/g, "'\\''")}'`;
+}
+
 function defaultOutPath(now = new Date()): string {
   const stamp = now.toISOString().replace(/\.\d+Z$/, '').replace(/:/g, '-');
   return `results/results-${stamp}.json`;
@@ -115,6 +120,11 @@ async function runCommand(options: RunOptions, command: Command): Promise<void> 
   if (specs.length === 0) throw new UsageError('no scheduler to run: give --schedulers names or -s specs');
   const out = resolve(options.out ?? defaultOutPath());
   const previous = options.resume && existsSync(out) ? readResultsFile(out) : undefined;
+  const shardText = (value: { index: number; count: number } | undefined) => (value ? `${value.index}/${value.count}` : 'none');
+  if (previous && shardText(previous.shard) !== shardText(shard)) {
+    // Resuming another slice would drop the file's runs: they are not in this slice's plan.
+    throw new UsageError(`cannot resume ${out}: it holds shard ${shardText(previous.shard)}, this run is shard ${shardText(shard)}`);
+  }
   assertWritable(out);
   if (options.report) assertWritable(resolve(options.report));
 
@@ -160,7 +170,8 @@ async function runCommand(options: RunOptions, command: Command): Promise<void> 
   };
   const quiet = options.quiet === true || format === 'json';
   const progress = new ProgressReporter(process.stderr, experiment.epochs, options.quiet === true);
-  const interrupt = installInterruptHandler({ out, resumeHint: `${process.argv.slice(2).join(' ')}${options.resume ? '' : ' --resume'}` });
+  const resumeArguments = [...process.argv.slice(2), ...(options.resume ? [] : ['--resume'])];
+  const interrupt = installInterruptHandler({ out, resumeHint: resumeArguments.map(shellQuote).join(' ') });
   let results: ResultsFile;
   try {
     results = await runComparison(request, {

@@ -11,6 +11,7 @@ const folder = temporaryFolder('lr-compare-bad-');
 const good = join(folder, 'good.json');
 const otherEpochs = join(folder, 'other-epochs.json');
 const out = join(folder, 'out', 'never.json');
+const shard = join(folder, 'shard-1.json');
 
 function writeJson(name: string, value: unknown): string {
   const path = join(folder, name);
@@ -22,6 +23,7 @@ beforeAll(async () => {
   const base = ['run', '--epochs', '1', ...TINY, '--schedulers', 'step', '--quiet', '--no-chart'];
   expect((await runLrCompare([...base, '--out', good])).status).toBe(0);
   expect((await runLrCompare([...base, '--epochs', '2', '--out', otherEpochs])).status).toBe(0);
+  expect((await runLrCompare([...base, '--shard', '1/2', '--out', shard])).status).toBe(0);
   writeJson('not-json.json', '{"version": 1, "runs": [');
   writeJson('newer.json', { version: 99, runs: [] });
   writeJson('no-version.json', { runs: [] });
@@ -66,6 +68,7 @@ const CASES: [string, () => string[], RegExp][] = [
   ['run: --resume without --out', () => ['run!', '--resume', '--epochs', '1'], /--resume needs --out/],
   ['run: resume with another configuration', () => ['run', '--epochs', '1', '--schedulers', 'step', '--out', otherEpochs, '--resume'], /cannot resume .*configuration differs in epochs/],
   ['run: bad shard', () => ['run', '--shard', '3/2'], /--shard must be i\/n with 1 <= i <= n/],
+  ['run: resume another shard', () => ['run', '--epochs', '1', '--schedulers', 'step', '--out', good, '--resume', '--shard', '1/2'], /cannot resume .*good\.json: it holds shard none, this run is shard 1\/2/],
   ['run: shard not a fraction', () => ['run', '--shard', 'half'], /--shard must be i\/n/],
   ['run: missing data folder', () => ['run', '--data-dir', file('no-such-folder')], /missing data file: .*no-such-folder\/train-images-idx3-ubyte/],
   ['run: missing config', () => ['run', '--config', file('missing-config.json')], /cannot read config .*missing-config\.json: no such file/],
@@ -89,6 +92,7 @@ const CASES: [string, () => string[], RegExp][] = [
   ['check: nothing to check', () => ['check', good], /nothing to check/],
   ['check: baseline without max-drop', () => ['check', good, '--baseline', good], /--baseline and --max-drop go together/],
   ['check: threshold above 1', () => ['check', good, '--min-val-acc', '95'], /--min-val-acc.*must be >= 0 and <= 1/],
+  ['check: a shard before merging', () => ['check', shard, '--min-val-acc', '0.5'], /shard-1\.json is shard 1\/2 of a run: combine the shards with lr-compare merge first/],
   ['check: broken results', () => ['check', file('not-json.json'), '--min-val-acc', '0.5'], /is not JSON/],
   ['check: broken baseline', () => ['check', good, '--baseline', file('newer.json'), '--max-drop', '0.01'], /newer lr-compare/],
   ['compare: missing second file', () => ['compare', good, file('missing.json')], /cannot read results file .*missing\.json/],
