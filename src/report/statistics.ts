@@ -79,8 +79,9 @@ export function describeValues(values: readonly number[]): MetricStatistics {
 export function pairedTTest(differences: readonly number[]): { meanDifference: number; pValue: number | null } {
   const { n, mean, std } = describeValues(differences);
   if (n < 2) return { meanDifference: mean, pValue: null };
-  // Identical differences in every repeat: no spread to test against.
-  if (std === 0) return { meanDifference: mean, pValue: mean === 0 ? 1 : 0 };
+  // Identical differences in every repeat leave no spread to test against: with two repeats
+  // that happens by chance (one validation sample twice), so it cannot be judged.
+  if (std === 0) return { meanDifference: mean, pValue: mean === 0 ? 1 : null };
   const t = mean / (std / Math.sqrt(n));
   return { meanDifference: mean, pValue: 2 * studentTCdf(-Math.abs(t), n - 1) };
 }
@@ -94,7 +95,7 @@ export function welchTTest(first: readonly number[], second: readonly number[]):
   const varianceA = (a.std * a.std) / a.n;
   const varianceB = (b.std * b.std) / b.n;
   const standardError = Math.sqrt(varianceA + varianceB);
-  if (standardError === 0) return { meanDifference, pValue: meanDifference === 0 ? 1 : 0 };
+  if (standardError === 0) return { meanDifference, pValue: meanDifference === 0 ? 1 : null };
   const degreesOfFreedom = (varianceA + varianceB) ** 2 / (varianceA ** 2 / (a.n - 1) + varianceB ** 2 / (b.n - 1));
   const t = meanDifference / standardError;
   return { meanDifference, pValue: 2 * studentTCdf(-Math.abs(t), degreesOfFreedom) };
