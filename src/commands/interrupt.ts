@@ -1,24 +1,7 @@
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
+import { YieldToEventLoop } from '../train/yield.js';
 import { writeFileAtomic } from '../report/atomic.js';
 import type { ResultsFile } from '../report/results.js';
-
-/** How often the training loop lets the event loop run, so that Ctrl-C is seen promptly. */
-const BATCHES_BETWEEN_YIELDS = 20;
-
-/**
- * A tfjs callback that yields to the event loop now and then. The training
- * loop is otherwise synchronous on the wasm and cpu backends, and a signal
- * handler only runs when the event loop gets a turn.
- */
-class YieldToEventLoop extends tf.Callback {
-  override async onBatchEnd(batch: number): Promise<void> {
-    if (batch % BATCHES_BETWEEN_YIELDS === BATCHES_BETWEEN_YIELDS - 1) await new Promise((resolve) => setImmediate(resolve));
-  }
-
-  override async onEpochEnd(): Promise<void> {
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}
 
 export interface InterruptHandler {
   /** The newest results; written, marked incomplete, when a signal arrives. */

@@ -32,9 +32,11 @@ export async function runInWorkers(setup: TrainingSetup, backend: BackendName, t
           const worker = fork(WORKER, [], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
           workers.push(worker);
           const byIndex = new Map(tasks.map((task) => [task.index, task]));
+          let finished = false;
           const next = () => {
             const task = queue.shift();
             if (!task) {
+              finished = true;
               worker.disconnect();
               resolve();
               return;
@@ -49,9 +51,9 @@ export async function runInWorkers(setup: TrainingSetup, backend: BackendName, t
               next();
             } else reject(message.usage ? new UsageError(message.message) : new Error(`a worker failed: ${message.message}`));
           });
+          // A worker that ends before it was told there is nothing left has lost its runs.
           worker.on('exit', (code, signal) => {
-            if (code !== 0 && code !== null) reject(new Error(`a worker exited with code ${code}`));
-            else if (signal) reject(new Error(`a worker was killed by ${signal}`));
+            if (!finished) reject(new Error(`a worker ended before finishing its runs (${signal ?? `exit code ${code}`})`));
           });
           worker.send({ type: 'setup', setup, backend } satisfies ToWorker);
         }),

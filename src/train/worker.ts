@@ -1,6 +1,7 @@
 import { selectBackend, type BackendName } from './backend.js';
 import type { RunTask } from './plan.js';
 import { TaskRunner, type TrainingSetup } from './task-runner.js';
+import { YieldToEventLoop } from './yield.js';
 import type { EpochRecord } from './job.js';
 import type { RunResult } from '../report/results.js';
 import { isUsageError } from '../errors.js';
@@ -23,12 +24,15 @@ async function serve(): Promise<void> {
   let queue = Promise.resolve();
   // The parent going away (Ctrl-C, SIGTERM, a crash) ends the worker too.
   process.on('disconnect', () => process.exit(0));
+  // Ctrl-C reaches the whole process group: the parent saves the results and then disconnects us.
+  process.on('SIGINT', () => undefined);
   process.on('message', (message: ToWorker) => {
     queue = queue.then(async () => {
       try {
         if (message.type === 'setup') {
           await selectBackend(message.backend);
-          runner = new TaskRunner(message.setup);
+          // Yielding lets the 'disconnect' handler stop a worker whose parent is gone, mid-run.
+          runner = new TaskRunner(message.setup, [new YieldToEventLoop()]);
           send({ type: 'ready' });
         } else if (runner) {
           const taskIndex = message.task.index;
