@@ -116,7 +116,7 @@ export async function runComparison(request: ComparisonRequest, hooks: Compariso
   const jobs = Math.max(1, Math.min(request.jobs ?? 1, pending.length));
   if (jobs > 1) {
     await runInWorkers(request, selection.name, pending, jobs, { onEpochEnd, onRunFinished: finish });
-  } else {
+  } else if (pending.length > 0) {
     const runner = new TaskRunner(request, hooks.callbacks);
     try {
       for (const task of pending) finish(task, await runner.run(task, (record) => onEpochEnd(task, record)));
