@@ -88,7 +88,7 @@ export function register(program: Command): void {
 }
 
 /** Options given on the command line win over the config file, which wins over the defaults. */
-function mergeConfig(options: RunOptions, command: Command): { experiment: ExperimentOptions; namesGiven: boolean } {
+function mergeConfig(options: RunOptions, command: Command): ExperimentOptions {
   const config = options.config ? readExperimentConfig(resolve(options.config)) : {};
   const fromCommandLine = (key: string) => command.getOptionValueSource(key) === 'cli';
   const experiment = { ...options } as unknown as Record<string, unknown>;
@@ -97,15 +97,12 @@ function mergeConfig(options: RunOptions, command: Command): { experiment: Exper
   }
   // Scheduler names: the command line, else the config, else 'all' unless only -s specs were given.
   let names: string[];
-  let namesGiven = true;
   if (fromCommandLine('schedulers')) names = options.schedulers.split(',');
   else if (config.schedulers && !options.scheduler?.length) names = config.schedulers;
-  else if (options.scheduler?.length) {
-    names = [];
-    namesGiven = false;
-  } else names = ['all'];
+  else if (options.scheduler?.length) names = [];
+  else names = ['all'];
   experiment.schedulers = names.map((name) => name.trim()).filter((name) => name !== '');
-  return { experiment: experiment as unknown as ExperimentOptions, namesGiven };
+  return experiment as unknown as ExperimentOptions;
 }
 
 async function runCommand(options: RunOptions, command: Command): Promise<void> {
@@ -115,7 +112,7 @@ async function runCommand(options: RunOptions, command: Command): Promise<void> 
   const format: OutputFormat = options.json ? 'json' : options.format;
   if (options.resume && !options.out) throw new UsageError('--resume needs --out <file>: the results file to continue');
   const shard = options.shard !== undefined ? parseShard(options.shard) : undefined;
-  const { experiment } = mergeConfig(options, command);
+  const experiment = mergeConfig(options, command);
   let specs = resolveSchedulerSelection(experiment.schedulers, options.scheduler ?? []);
   if (specs.length === 0) throw new UsageError('no scheduler to run: give --schedulers names or -s specs');
   const out = resolve(options.out ?? defaultOutPath());

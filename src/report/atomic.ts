@@ -9,7 +9,7 @@ function describe(error: unknown): string {
   if (code === 'EROFS') return 'read-only file system';
   if (code === 'ENOTDIR') return 'a part of the path is not a folder';
   if (code === 'EISDIR') return 'it is a folder';
-  if (code === 'ENOENT') return 'the folder disappeared';
+  if (code === 'ENOENT') return 'its folder does not exist and could not be created';
   return code ?? (error instanceof Error ? error.message : String(error));
 }
 

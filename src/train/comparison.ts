@@ -57,7 +57,8 @@ function environmentOf(selection: BackendSelection): RunEnvironment {
  * rate differs.
  */
 export async function runComparison(request: ComparisonRequest, hooks: ComparisonHooks = {}): Promise<ResultsFile> {
-  const { data, shape, context } = loadSetupData(request);
+  const loaded = loadSetupData(request);
+  const { data, shape, context } = loaded;
   // Build every scheduler once before training, so a bad spec fails in seconds, not after hours.
   for (const spec of request.specs) await createScheduler(spec, context);
 
@@ -117,7 +118,7 @@ export async function runComparison(request: ComparisonRequest, hooks: Compariso
   if (jobs > 1) {
     await runInWorkers(request, selection.name, pending, jobs, { onEpochEnd, onRunFinished: finish });
   } else if (pending.length > 0) {
-    const runner = new TaskRunner(request, hooks.callbacks);
+    const runner = new TaskRunner(request, hooks.callbacks, loaded);
     try {
       for (const task of pending) finish(task, await runner.run(task, (record) => onEpochEnd(task, record)));
     } finally {

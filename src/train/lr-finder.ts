@@ -73,14 +73,8 @@ export interface LrSuggestion {
   readonly description: string;
 }
 
-export interface LrFinderConfiguration {
-  readonly start: number;
-  readonly end: number;
-  readonly steps: number;
-  readonly mode: LrFinderMode;
-  readonly optimizer: OptimizerName;
-  readonly batchSize: number;
-  readonly seed: number;
+/** The options that shape the curve, as run, and what follows from them. */
+export interface LrFinderConfiguration extends Pick<LrFinderOptions, 'start' | 'end' | 'steps' | 'mode' | 'optimizer' | 'batchSize' | 'seed'> {
   readonly model: MlpShape;
   readonly trainSamples: number;
   readonly smoothingBeta: number;

@@ -23,6 +23,7 @@ export interface ParallelHooks {
  */
 export async function runInWorkers(setup: TrainingSetup, backend: BackendName, tasks: readonly RunTask[], jobs: number, hooks: ParallelHooks = {}): Promise<void> {
   const queue = [...tasks];
+  const byIndex = new Map(tasks.map((task) => [task.index, task]));
   const workers: ChildProcess[] = [];
   const env = { ...process.env, TF_NUM_INTRAOP_THREADS: '1', TF_NUM_INTEROP_THREADS: '1', TF_CPP_MIN_LOG_LEVEL: process.env.TF_CPP_MIN_LOG_LEVEL ?? '2' };
   try {
@@ -31,7 +32,6 @@ export async function runInWorkers(setup: TrainingSetup, backend: BackendName, t
         new Promise<void>((resolve, reject) => {
           const worker = fork(WORKER, [], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
           workers.push(worker);
-          const byIndex = new Map(tasks.map((task) => [task.index, task]));
           let finished = false;
           const next = () => {
             const task = queue.shift();

@@ -23,7 +23,13 @@ export interface TrainingSetup {
   readonly targetAcc: number;
 }
 
-export function loadSetupData(setup: TrainingSetup): { data: MnistSplits; shape: MlpShape; context: ScheduleContext } {
+export interface SetupData {
+  readonly data: MnistSplits;
+  readonly shape: MlpShape;
+  readonly context: ScheduleContext;
+}
+
+export function loadSetupData(setup: TrainingSetup): SetupData {
   const data = loadMnist({ dataDir: setup.dataDir, samples: setup.samples, valSplit: setup.valSplit, testSamples: setup.testSamples });
   const shape: MlpShape = { ...ARTICLE_MLP, inputs: data.train.features, classes: NUM_CLASSES };
   const context: ScheduleContext = { baseLr: setup.lr, epochs: setup.epochs, batchesPerEpoch: batchesPerEpoch(data.train.count, setup.batchSize) };
@@ -45,8 +51,10 @@ export class TaskRunner {
   constructor(
     private readonly setup: TrainingSetup,
     private readonly callbacks: readonly tf.Callback[] = [],
+    // The parent process has read the data already; a worker reads it here.
+    loaded: SetupData = loadSetupData(setup),
   ) {
-    ({ data: this.data, shape: this.shape, context: this.context } = loadSetupData(setup));
+    ({ data: this.data, shape: this.shape, context: this.context } = loaded);
     this.validation = new DeviceDataset(this.data.validation);
     this.test = new DeviceDataset(this.data.test);
   }
