@@ -1,29 +1,43 @@
 #!/usr/bin/env node
 // Provision the native TensorFlow backend (@tensorflow/tfjs-node) without the
-// download that its own install script does (storage.googleapis.com is not
-// reachable here). See docs/native-backend.md for the why and the how.
+// download that its own install script does (storage.googleapis.com answers
+// 403, tensorflow/tfjs#8742). See docs/native-backend.md for the why and how.
 //
-//   1. npm install --no-save --ignore-scripts @tensorflow/tfjs-node@<locked version>
-//   2. pip download the tensorflow-cpu wheel whose version matches tfjs-node's
-//      LIBTENSORFLOW_VERSION (scripts/deps-constants.js), cached in
+// One plain-Node file with no dependencies, shipped in the package (`files`),
+// because it runs as the project's `postinstall`, where neither dist/ (npm runs
+// `prepare` after `postinstall`) nor any dev dependency can be relied on, and
+// because `lr-compare native install` runs it from an installed package.
+//
+//   1. npm install --no-save --ignore-scripts @tensorflow/tfjs-node@<version>,
+//      only when lr-compare cannot resolve it (npm drops it when its own
+//      download fails)
+//   2. the tensorflow-cpu wheel whose version is tfjs-node's
+//      LIBTENSORFLOW_VERSION, from PyPI with pip (hash-pinned), cached in
 //      ~/.cache/lr-compare/wheels
-//   3. unpack the TensorFlow runtime + C API headers from the wheel into
-//      node_modules/@tensorflow/tfjs-node/deps/{lib,include}
-//   4. build tfjs-node's addon (binding.gyp) with npm's node-gyp into the path
-//      tfjs-node's loader (node-pre-gyp find) expects
+//   3. unpack TensorFlow's libraries + C API headers into tfjs-node's deps/
+//   4. build tfjs-node's addon (binding.gyp) with npm's node-gyp
 //   5. verify in a fresh process: load, backend 'tensorflow', a tiny matMul
 //
 // Idempotent: when the addon already loads and computes, it only verifies.
-// Writes node_modules/.lr-compare-native-status: first line "ok" or the reason.
-// Exit code 0 on success, 1 on any failure (with one "native:install FAILED:" line).
+// Writes <project>/node_modules/.lr-compare-native-status: "ok" or the reason.
 //
-// Options:  --force            rebuild even if the backend already works
-// Env:      LR_COMPARE_CACHE_DIR   cache dir (default ~/.cache/lr-compare)
-//           LR_COMPARE_TF_VERSION  tensorflow-cpu version (default: tfjs-node's LIBTENSORFLOW_VERSION)
-//           LR_COMPARE_TF_WHEEL    path of an already downloaded tensorflow-cpu wheel (skips pip)
-//           PIP_INDEX_URL etc.     honoured by pip (mirrors)
+// Usage: native-install.mjs [--force] [--postinstall] [--package-dir DIR]
+//   --force         rebuild even if the backend already works
+//   --postinstall   run as npm's postinstall: never fail (exit 0, one line);
+//                   in a clone provision, as an installed dependency only
+//                   print how to provision (see README, "Backends")
+//   --package-dir   the lr-compare package (or clone) whose resolution of
+//                   @tensorflow/tfjs-node counts (default: the one holding this file)
+// Exit codes: 0 ok; 1 the environment is at fault (network, pip, compiler,
+// permissions); 2 the user is (bad option, LR_COMPARE_TF_WHEEL/LR_COMPARE_TF_VERSION);
+// 130/143 interrupted by SIGINT/SIGTERM.
+// Env: LR_COMPARE_NATIVE=skip      do nothing (postinstall and this script)
+//      LR_COMPARE_CACHE_DIR        cache dir (default ~/.cache/lr-compare)
+//      LR_COMPARE_TF_VERSION       tensorflow-cpu version (default: tfjs-node's LIBTENSORFLOW_VERSION)
+//      LR_COMPARE_TF_WHEEL         an already downloaded tensorflow-cpu wheel (skips pip)
+//      PIP_INDEX_URL etc., CC, CXX, PYTHON  honoured
 
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -31,93 +45,225 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const NODE_MODULES = path.join(ROOT, 'node_modules');
-const PKG_DIR = path.join(NODE_MODULES, '@tensorflow', 'tfjs-node');
-const STATUS_FILE = path.join(NODE_MODULES, '.lr-compare-native-status');
-const STATE_FILE = path.join(PKG_DIR, '.lr-compare-native.json');
+// ---------------------------------------------------------------- options
+
+class ProvisionError extends Error {
+  /** @param {string} reason @param {{ user?: boolean }} [o] user: the user's input is at fault (exit 2) */
+  constructor(reason, o = {}) {
+    super(reason);
+    this.user = o.user === true;
+  }
+}
+class Interrupted extends Error {}
+const fail = (reason, o) => {
+  throw new ProvisionError(reason, o);
+};
+
+const args = process.argv.slice(2);
+const POSTINSTALL = args.includes('--postinstall');
+const FORCE = args.includes('--force');
+const NAME = POSTINSTALL ? 'lr-compare postinstall' : 'lr-compare native install';
+
+function parseArgs() {
+  let packageDir;
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--force' || args[i] === '--postinstall') continue;
+    if (args[i] === '--package-dir' && args[i + 1] !== undefined) packageDir = args[++i];
+    else fail(`unknown option '${args[i]}' (allowed: --force, --postinstall, --package-dir DIR)`, { user: true });
+  }
+  return packageDir;
+}
+
+// The lr-compare package (a clone, or node_modules/lr-compare in a project).
+let PACKAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+// Where npm installs: the folder above the first node_modules on the way, else the package itself.
+const projectRootOf = (dir) => {
+  const parts = dir.split(path.sep);
+  const i = parts.indexOf('node_modules');
+  return i < 0 ? dir : parts.slice(0, i).join(path.sep) || path.sep;
+};
+let ROOT = projectRootOf(PACKAGE_DIR);
+let NODE_MODULES = path.join(ROOT, 'node_modules');
+let STATUS_FILE = path.join(NODE_MODULES, '.lr-compare-native-status');
 const CACHE_DIR =
   process.env.LR_COMPARE_CACHE_DIR ||
   path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'lr-compare');
 const LOG_DIR = path.join(CACHE_DIR, 'logs');
-const FORCE = process.argv.includes('--force');
 // The wheel's Python tag does not matter for the C library; cp310 exists for
 // every tensorflow-cpu from 2.8 to 2.15, and for later versions too.
 const WHEEL_PYTHON = process.env.LR_COMPARE_WHEEL_PYTHON || '3.10';
-
-class ProvisionError extends Error {}
-const fail = (reason) => {
-  throw new ProvisionError(reason);
+// PyPI's own record of the default wheel (the simple index's sha256 and size),
+// so that a damaged cache or a wrong LR_COMPARE_TF_WHEEL is caught before use.
+const KNOWN_WHEELS = {
+  'tensorflow_cpu-2.9.1-cp310-cp310-manylinux_2_17_x86_64.manylinux2014_x86_64.whl': {
+    version: '2.9.1',
+    sha256: '6666ddeae45e1f41da788cb4bdea3435aba16edb0bc17b7ac00631c7c9eb052e',
+    size: 207453921,
+  },
 };
 
 const t0 = Date.now();
 const secs = () => ((Date.now() - t0) / 1000).toFixed(1) + 's';
-const log = (msg) => console.log(`[native:install ${secs()}] ${msg}`);
-
-function run(cmd, args, opts = {}) {
-  const r = spawnSync(cmd, args, {
-    cwd: opts.cwd ?? ROOT,
-    env: opts.env ?? process.env,
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-    timeout: opts.timeout ?? 15 * 60 * 1000,
-    stdio: opts.inherit ? 'inherit' : 'pipe',
-  });
-  const out = `${r.stdout ?? ''}${r.stderr ?? ''}`;
-  if (opts.logName) {
-    fs.mkdirSync(LOG_DIR, { recursive: true });
-    fs.writeFileSync(path.join(LOG_DIR, opts.logName), `$ ${cmd} ${args.join(' ')}\n${out}`);
-  }
-  return { ok: r.status === 0 && !r.error, status: r.status, signal: r.signal, error: r.error, out };
-}
-
+const log = (msg) => console.log(`[native ${secs()}] ${msg}`);
+const mb = (bytes) => `${(bytes / 1e6).toFixed(1)} MB`;
 const tail = (text, n = 15) => text.trim().split('\n').slice(-n).join('\n');
-const has = (cmd, args = ['--version']) => run(cmd, args, { timeout: 60_000 }).ok;
 
-function writeStatus(line) {
-  // node_modules may not exist at all (no npm ci yet): then there is nowhere to write.
-  if (fs.existsSync(NODE_MODULES)) fs.writeFileSync(STATUS_FILE, line.replace(/\s+/g, ' ').trim() + '\n');
+// ---------------------------------------------------------------- processes
+
+let current; // the child running now, so a signal can stop it
+let interrupted; // 'SIGINT' | 'SIGTERM' once one arrived
+let phase = 'starting';
+
+/** Runs a command to completion, output captured (and logged); never rejects. */
+function run(cmd, argv, opts = {}) {
+  return new Promise((resolve) => {
+    let out = '';
+    let settled = false;
+    const child = spawn(cmd, argv, { cwd: opts.cwd ?? ROOT, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    current = child;
+    const timer = setTimeout(() => child.kill('SIGTERM'), opts.timeout ?? 15 * 60 * 1000);
+    const done = (status, signal, spawnError) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      current = undefined;
+      if (opts.logName) {
+        try {
+          fs.mkdirSync(LOG_DIR, { recursive: true });
+          fs.writeFileSync(path.join(LOG_DIR, opts.logName), `$ ${cmd} ${argv.join(' ')}\n${out}`);
+        } catch {
+          /* logs are a convenience */
+        }
+      }
+      resolve({ ok: !spawnError && status === 0 && !interrupted, status, signal, out, interrupted: Boolean(interrupted) });
+    };
+    child.stdout.setEncoding('utf8').on('data', (d) => (out += d));
+    child.stderr.setEncoding('utf8').on('data', (d) => (out += d));
+    // A command that does not exist: 'error' (ENOENT), and no 'close' to rely on.
+    child.on('error', (error) => {
+      out += `${error.message}\n`;
+      done(null, null, error);
+    });
+    child.on('close', (status, signal) => done(status, signal));
+  });
 }
 
-// ---------------------------------------------------------------- versions
-
-function tfjsNodeVersion() {
-  const lockPath = path.join(ROOT, 'package-lock.json');
-  if (fs.existsSync(lockPath)) {
-    const lock = JSON.parse(fs.readFileSync(lockPath, 'utf8'));
-    const v = lock.packages?.['node_modules/@tensorflow/tfjs-node']?.version;
-    if (v) return v;
-  }
-  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-  const spec =
-    pkg.optionalDependencies?.['@tensorflow/tfjs-node'] ?? pkg.dependencies?.['@tensorflow/tfjs-node'];
-  const m = spec && /^[\^~=]?(\d+\.\d+\.\d+)$/.exec(spec.trim());
-  if (!m) fail(`cannot tell which @tensorflow/tfjs-node version to install (package.json has "${spec}")`);
-  return m[1];
+async function checked(cmd, argv, opts) {
+  if (interrupted) throw new Interrupted();
+  const r = await run(cmd, argv, opts);
+  if (r.interrupted) throw new Interrupted();
+  return r;
 }
 
-function installedVersion() {
+const has = async (cmd, argv = ['--version']) => (await checked(cmd, argv, { timeout: 60_000 })).ok;
+
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    interrupted ??= signal;
+    current?.kill('SIGTERM');
+  });
+}
+
+// ---------------------------------------------------------------- where things are
+
+function requireFromPackage() {
+  return createRequire(path.join(PACKAGE_DIR, 'package.json'));
+}
+
+/** The @tensorflow/tfjs-node folder lr-compare loads (its own resolution), if any. */
+function tfjsNodeDir() {
   try {
-    return JSON.parse(fs.readFileSync(path.join(PKG_DIR, 'package.json'), 'utf8')).version;
+    return path.dirname(requireFromPackage().resolve('@tensorflow/tfjs-node/package.json'));
   } catch {
     return undefined;
   }
 }
 
-function libtensorflowVersion() {
-  const file = path.join(PKG_DIR, 'scripts', 'deps-constants.js');
+const readJson = (file) => JSON.parse(fs.readFileSync(file, 'utf8'));
+
+function installedVersion(dir) {
+  try {
+    return readJson(path.join(dir, 'package.json')).version;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The tfjs-node version to install: the project's lock, else tfjs' own version (they release together). */
+function wantedTfjsNodeVersion() {
+  for (const lockPath of [path.join(ROOT, 'package-lock.json'), path.join(NODE_MODULES, '.package-lock.json')]) {
+    try {
+      const lock = readJson(lockPath);
+      const entry = Object.entries(lock.packages ?? {}).find(([k]) => k.endsWith('node_modules/@tensorflow/tfjs-node'));
+      if (entry?.[1]?.version) return entry[1].version;
+    } catch {
+      /* no lock here */
+    }
+  }
+  try {
+    return requireFromPackage()('@tensorflow/tfjs/package.json').version;
+  } catch {
+    const pkg = readJson(path.join(PACKAGE_DIR, 'package.json'));
+    const spec = pkg.optionalDependencies?.['@tensorflow/tfjs-node'] ?? pkg.dependencies?.['@tensorflow/tfjs-node'];
+    const m = spec && /^[\^~=]?(\d+\.\d+\.\d+)$/.exec(spec.trim());
+    if (!m) fail(`cannot tell which @tensorflow/tfjs-node version to install (package.json has "${spec}")`);
+    return m[1];
+  }
+}
+
+function libtensorflowVersion(dir) {
+  const file = path.join(dir, 'scripts', 'deps-constants.js');
   const m = /LIBTENSORFLOW_VERSION\s*=\s*['"](\d+\.\d+\.\d+)['"]/.exec(fs.readFileSync(file, 'utf8'));
   if (!m) fail(`no LIBTENSORFLOW_VERSION in ${file}`);
   return m[1];
 }
 
+function canResolveDeps(dir) {
+  try {
+    createRequire(path.join(dir, 'package.json')).resolve('@mapbox/node-pre-gyp');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function bindingPath(dir) {
+  const req = createRequire(path.join(dir, 'package.json'));
+  return req('@mapbox/node-pre-gyp').find(path.join(dir, 'package.json'));
+}
+
+function writeStatus(line) {
+  // No node_modules (no npm install yet), or a read-only one: nowhere to write.
+  try {
+    if (fs.existsSync(NODE_MODULES)) fs.writeFileSync(STATUS_FILE, line.replace(/\s+/g, ' ').trim() + '\n');
+  } catch {
+    /* the line on the terminal is what matters */
+  }
+}
+
+function dirSize(p) {
+  let total = 0;
+  const st = fs.lstatSync(p);
+  if (!st.isDirectory()) return st.size;
+  for (const f of fs.readdirSync(p)) total += dirSize(path.join(p, f));
+  return total;
+}
+
+/** Fails with one line when `dir` cannot be written (read-only file system, permissions). */
+function assertWritable(dir) {
+  try {
+    fs.rmSync(fs.mkdtempSync(path.join(dir, '.lr-compare-probe-')), { recursive: true });
+  } catch (e) {
+    fail(`${dir} is not writable (${e.code ?? e.message}): run as the user who owns it, or on a writable copy of the project`);
+  }
+}
+
 // ---------------------------------------------------------------- verify
 
-// Runs in a fresh process so that a failing dlopen or a crash is reported,
-// not inherited. Prints one JSON line.
+// In a fresh process, so that a failing dlopen or a crash is reported, not inherited. One JSON line.
 const VERIFY_JS = `
 process.env.TF_CPP_MIN_LOG_LEVEL = process.env.TF_CPP_MIN_LOG_LEVEL || '2';
-const tf = require('@tensorflow/tfjs-node');
+const tf = require(process.argv[1]);
 const backend = tf.getBackend();
 const a = tf.tensor2d([[1, 2], [3, 4]]);
 const got = Array.from(tf.matMul(a, a).dataSync());
@@ -125,8 +271,8 @@ console.log(JSON.stringify({ backend, got, tfjsNode: tf.version['tfjs-node'],
   libtensorflow: tf.backend().binding && tf.backend().binding.TF_Version }));
 `;
 
-function verify() {
-  const r = run(process.execPath, ['-e', VERIFY_JS], { timeout: 180_000 });
+async function verify(dir) {
+  const r = await checked(process.execPath, ['-e', VERIFY_JS, dir], { timeout: 180_000 });
   const line = r.out.split('\n').find((l) => l.startsWith('{"backend"'));
   if (!r.ok || !line) {
     const why =
@@ -137,167 +283,240 @@ function verify() {
   const res = JSON.parse(line);
   const want = [7, 10, 15, 22];
   if (res.backend !== 'tensorflow') return { ok: false, reason: `backend is '${res.backend}', not 'tensorflow'` };
-  if (res.got.join() !== want.join())
-    return { ok: false, reason: `matMul gave [${res.got}] instead of [${want}]` };
+  if (res.got.join() !== want.join()) return { ok: false, reason: `matMul gave [${res.got}] instead of [${want}]` };
   return { ok: true, ...res };
+}
+
+// ---------------------------------------------------------------- tools
+
+async function preflight({ needPip }) {
+  const missing = [];
+  const py = process.env.PYTHON || 'python3';
+  if (!(await has(py))) missing.push(`python3 (${py})`);
+  const cc = process.env.CC || 'cc';
+  if (!(await has(cc))) missing.push(`a C compiler (${cc})`);
+  const cxx = process.env.CXX || 'g++';
+  if (!(await has(cxx))) missing.push(`a C++ compiler (${cxx})`);
+  if (!(await has('make'))) missing.push('make');
+  if (!(await has('readelf'))) missing.push('readelf (binutils)');
+  let pip;
+  if (needPip) {
+    pip = await findPip(py);
+    if (!pip) missing.push('pip (tried pip3, pip, python3 -m pip)');
+  }
+  if (missing.length > 0) {
+    fail(`missing ${missing.join(', ')}; on Debian/Ubuntu: apt-get install build-essential python3-pip`);
+  }
+  return { py, pip };
+}
+
+async function findPip(py) {
+  for (const cmd of [['pip3'], ['pip'], [py, '-m', 'pip']]) {
+    if (await has(cmd[0], [...cmd.slice(1), '--version'])) return cmd;
+  }
+  return undefined;
 }
 
 // ---------------------------------------------------------------- steps
 
-function installPackage(version) {
-  if (installedVersion() === version && canResolveDeps()) {
-    log(`@tensorflow/tfjs-node@${version} already in node_modules`);
-    return;
-  }
-  log(`installing @tensorflow/tfjs-node@${version} (--no-save --ignore-scripts)`);
+async function installPackage(version) {
+  phase = 'installing @tensorflow/tfjs-node';
+  log(`1/5 @tensorflow/tfjs-node@${version}: not installed (npm drops it when its own download fails); installing from npm with --ignore-scripts`);
   const guarded = ['package.json', 'package-lock.json'].map((f) => path.join(ROOT, f)).filter((f) => fs.existsSync(f));
   const before = guarded.map((f) => fs.readFileSync(f));
-  const r = run(
+  const r = await checked(
     'npm',
     ['install', '--no-save', '--ignore-scripts', '--no-audit', '--no-fund', `@tensorflow/tfjs-node@${version}`],
-    { logName: 'npm-install.log' },
+    { logName: 'npm-install.log', env: { ...process.env, LR_COMPARE_NATIVE: 'skip' } },
   );
   // --no-save leaves both files alone (checked with npm 11). Only warn if not:
   // writing them back could undo a concurrent edit by someone else.
   guarded.forEach((f, i) => {
     if (!fs.readFileSync(f).equals(before[i])) log(`WARNING: ${path.basename(f)} changed during npm install; check git diff`);
   });
-  if (!r.ok) fail(`npm install @tensorflow/tfjs-node@${version} failed: ${tail(r.out, 3)}`);
-  if (installedVersion() !== version) fail(`npm install did not put @tensorflow/tfjs-node@${version} in node_modules`);
-  if (!canResolveDeps()) fail('tfjs-node is installed but its dependency @mapbox/node-pre-gyp is not');
+  if (!r.ok) {
+    const net = /ENOTFOUND|ECONNREFUSED|ETIMEDOUT|EAI_AGAIN|network/i.exec(r.out);
+    const what = net ? `cannot reach the npm registry (${net[0]})` : (r.out.split('\n').filter((l) => /npm error|ERR!/.test(l)).slice(0, 2).join(' ') || tail(r.out, 2));
+    fail(`npm install @tensorflow/tfjs-node@${version} failed: ${what} (log: ${path.join(LOG_DIR, 'npm-install.log')})`);
+  }
+  const dir = tfjsNodeDir();
+  if (!dir) fail(`npm installed @tensorflow/tfjs-node@${version}, but ${PACKAGE_DIR} does not resolve it`);
+  if (installedVersion(dir) !== version) fail(`npm did not put @tensorflow/tfjs-node@${version} where lr-compare finds it (${dir} has ${installedVersion(dir)})`);
+  if (!canResolveDeps(dir)) fail('tfjs-node is installed but its dependency @mapbox/node-pre-gyp is not');
+  log(`1/5 @tensorflow/tfjs-node@${version} installed at ${dir} (${mb(dirSize(dir))})`);
+  return dir;
 }
 
-function canResolveDeps() {
-  try {
-    createRequire(path.join(PKG_DIR, 'package.json')).resolve('@mapbox/node-pre-gyp');
-    return true;
-  } catch {
-    return false;
-  }
+function sha256(file) {
+  const h = createHash('sha256');
+  const fd = fs.openSync(file, 'r');
+  const buf = Buffer.alloc(1 << 20);
+  let n;
+  while ((n = fs.readSync(fd, buf, 0, buf.length, null)) > 0) h.update(buf.subarray(0, n));
+  fs.closeSync(fd);
+  return h.digest('hex');
 }
 
-function findPip() {
-  for (const cmd of [['pip3'], ['pip'], ['python3', '-m', 'pip']]) {
-    if (has(cmd[0], [...cmd.slice(1), '--version'])) return cmd;
-  }
-  fail('no pip found (tried pip3, pip, python3 -m pip); install python3-pip');
+/** Why a wheel is not PyPI's file, or undefined when it is (or when we have no record of it). */
+function wheelMismatch(file) {
+  const known = KNOWN_WHEELS[path.basename(file)];
+  if (!known) return undefined;
+  const size = fs.statSync(file).size;
+  if (size !== known.size) return `${mb(size)} instead of ${mb(known.size)}${size < known.size ? ' (truncated)' : ''}`;
+  const got = sha256(file);
+  return got === known.sha256 ? undefined : `sha256 ${got.slice(0, 12)}… instead of PyPI's ${known.sha256.slice(0, 12)}…`;
 }
 
-function getWheel(tfVersion) {
-  if (process.env.LR_COMPARE_TF_WHEEL) {
-    const w = path.resolve(process.env.LR_COMPARE_TF_WHEEL);
-    if (!fs.existsSync(w)) fail(`LR_COMPARE_TF_WHEEL=${w} does not exist`);
-    return w;
+const WHEEL_NAME = /^tensorflow_cpu-(\d+\.\d+\.\d+)-[\w.]+-[\w.]+-[\w.]+\.whl$/;
+
+/** A wheel the user named with LR_COMPARE_TF_WHEEL: their input, so problems are exit 2. */
+function userWheel() {
+  const w = path.resolve(process.env.LR_COMPARE_TF_WHEEL);
+  if (!fs.existsSync(w) || !fs.statSync(w).isFile()) fail(`LR_COMPARE_TF_WHEEL=${w} is not a file`, { user: true });
+  if (!WHEEL_NAME.test(path.basename(w)))
+    fail(`LR_COMPARE_TF_WHEEL=${w} is not named like a tensorflow-cpu wheel (tensorflow_cpu-<version>-<python>-<abi>-<platform>.whl)`, { user: true });
+  const bad = wheelMismatch(w);
+  if (bad) fail(`LR_COMPARE_TF_WHEEL=${w} is not PyPI's file: ${bad}; download it again`, { user: true });
+  log(`2/5 wheel: ${path.basename(w)} from LR_COMPARE_TF_WHEEL (${mb(fs.statSync(w).size)})`);
+  return w;
+}
+
+function cachedWheel(dir, tfVersion) {
+  for (const f of fs.readdirSync(dir)) {
+    if (!f.startsWith(`tensorflow_cpu-${tfVersion}-`) || !f.endsWith('.whl')) continue;
+    const file = path.join(dir, f);
+    const bad = wheelMismatch(file);
+    if (!bad) return file;
+    log(`2/5 cached wheel ${file} is damaged (${bad}); removing it and downloading again`);
+    fs.rmSync(file, { force: true });
   }
-  const dir = path.join(CACHE_DIR, 'wheels');
-  fs.mkdirSync(dir, { recursive: true });
-  const cached = () =>
-    fs
-      .readdirSync(dir)
-      .filter((f) => f.startsWith(`tensorflow_cpu-${tfVersion}-`) && f.endsWith('.whl'))
-      .map((f) => path.join(dir, f))[0];
-  if (cached()) {
-    log(`using cached wheel ${cached()}`);
-    return cached();
-  }
-  const pip = findPip();
-  // Download into a private temp dir, then move: a killed run leaves no half wheel in the cache.
+  return undefined;
+}
+
+async function downloadWheel(dir, tfVersion, pip) {
+  phase = 'downloading the wheel';
+  const known = Object.entries(KNOWN_WHEELS).find(([, k]) => k.version === tfVersion && WHEEL_PYTHON === '3.10');
+  log(`2/5 downloading tensorflow-cpu==${tfVersion} wheel from PyPI (${known ? mb(known[1].size) : 'about 200 MB'}) into ${dir}`);
+  // A private temp dir, then a rename: an interrupted run leaves no half wheel in the cache.
   const tmp = fs.mkdtempSync(path.join(dir, '.dl-'));
-  log(`downloading tensorflow-cpu==${tfVersion} wheel from PyPI (about 200 MB)`);
-  const r = run(
-    pip[0],
-    [
-      ...pip.slice(1),
-      'download',
-      '--no-deps',
-      '--only-binary=:all:',
-      '--python-version', WHEEL_PYTHON,
-      '--platform', 'manylinux2014_x86_64',
-      '--platform', 'manylinux_2_17_x86_64',
-      '--progress-bar', 'off',
-      '--disable-pip-version-check',
-      '--no-input',
-      '-d', tmp,
-      `tensorflow-cpu==${tfVersion}`,
-    ],
-    { logName: 'pip-download.log' },
-  );
-  const got = fs.readdirSync(tmp).filter((f) => f.endsWith('.whl'));
-  if (!r.ok || got.length !== 1) {
+  try {
+    // Pinning the hash makes pip check the download (and any mirror) against PyPI's record.
+    const req = path.join(tmp, 'requirements.txt');
+    fs.writeFileSync(req, `tensorflow-cpu==${tfVersion}${known ? ` --hash=sha256:${known[1].sha256}` : ''}\n`);
+    const started = Date.now();
+    const r = await checked(
+      pip[0],
+      [
+        ...pip.slice(1), 'download', '--no-deps', '--only-binary=:all:',
+        '--python-version', WHEEL_PYTHON,
+        '--platform', 'manylinux2014_x86_64', '--platform', 'manylinux_2_17_x86_64',
+        '--progress-bar', 'off', '--disable-pip-version-check', '--no-input',
+        ...(process.env.PIP_RETRIES ? [] : ['--retries', '2']),
+        ...(process.env.PIP_TIMEOUT ? [] : ['--timeout', '30']),
+        '-d', tmp, '-r', req,
+      ],
+      { logName: 'pip-download.log' },
+    );
+    const got = fs.readdirSync(tmp).filter((f) => f.endsWith('.whl'));
+    if (!r.ok || got.length !== 1) {
+      const net = /Connection refused|NewConnectionError|Failed to establish a new connection|Name or service not known|Temporary failure in name resolution|ProxyError|Read timed out|Network is unreachable/.exec(r.out);
+      const hash = /DO NOT MATCH THE HASHES/.test(r.out);
+      const err = net
+        ? `cannot reach the Python package index (${net[0]})`
+        : hash
+          ? "the downloaded file does not match PyPI's sha256 (a damaged download or a mirror serving another file)"
+          : /from versions: none/.test(r.out)
+            ? `the package index has no tensorflow-cpu==${tfVersion} wheel for linux-x64 (or did not answer; index: ${process.env.PIP_INDEX_URL ?? "pip's default"})`
+            : (r.out.split('\n').filter((l) => l.startsWith('ERROR:')).pop() ?? tail(r.out, 2));
+      fail(`pip download tensorflow-cpu==${tfVersion} failed: ${err} (log: ${path.join(LOG_DIR, 'pip-download.log')})`);
+    }
+    const file = path.join(tmp, got[0]);
+    const bad = wheelMismatch(file);
+    if (bad) fail(`the wheel pip downloaded is not PyPI's file: ${bad}`);
+    const size = fs.statSync(file).size;
+    const took = (Date.now() - started) / 1000;
+    fs.renameSync(file, path.join(dir, got[0]));
+    log(`2/5 downloaded ${got[0]} (${mb(size)} in ${took.toFixed(1)} s, ${mb(size / Math.max(took, 0.001))}/s)`);
+    return path.join(dir, got[0]);
+  } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
-    const net = /NewConnectionError|Connection refused|Name or service not known|Temporary failure in name resolution|ProxyError|Read timed out/.exec(r.out);
-    const err = net
-      ? `cannot reach the Python package index (${net[0]})`
-      : (r.out.split('\n').filter((l) => l.startsWith('ERROR:')).pop() ?? tail(r.out, 2));
-    fail(`pip download tensorflow-cpu==${tfVersion} failed: ${err} (log: ${path.join(LOG_DIR, 'pip-download.log')})`);
   }
-  fs.renameSync(path.join(tmp, got[0]), path.join(dir, got[0]));
-  fs.rmSync(tmp, { recursive: true, force: true });
-  return path.join(dir, got[0]);
 }
 
 // Unpacks only what is needed (the wheel is a zip of ~600 MB). Python's
 // zipfile is used because python3 is needed anyway (pip, node-gyp) while
-// unzip is not installed on a fresh Debian.
+// unzip is not installed on a fresh Debian. zipfile checks each member's CRC.
 const EXTRACT_PY = `
 import json, sys, zipfile
 whl, dest = sys.argv[1], sys.argv[2]
-z = zipfile.ZipFile(whl)
-names = set(z.namelist())
-libs = ['tensorflow/libtensorflow_framework.so.2']
-if 'tensorflow/libtensorflow_cc.so.2' in names:
-    libs.append('tensorflow/libtensorflow_cc.so.2')
-else:
-    libs.append('tensorflow/python/_pywrap_tensorflow_internal.so')
-inc = ('tensorflow/include/tensorflow/c/', 'tensorflow/include/tensorflow/core/platform/',
-       'tensorflow/include/tensorflow/tsl/c/', 'tensorflow/include/tensorflow/tsl/platform/',
-       'tensorflow/include/tsl/c/', 'tensorflow/include/tsl/platform/')
-missing = [l for l in libs if l not in names]
-if missing:
-    print(json.dumps({'missing': missing})); sys.exit(3)
-members = libs + [n for n in names if n.startswith(inc) and not n.endswith('/')]
-for n in members:
-    z.extract(n, dest)
+try:
+    z = zipfile.ZipFile(whl)
+    names = set(z.namelist())
+    libs = ['tensorflow/libtensorflow_framework.so.2']
+    if 'tensorflow/libtensorflow_cc.so.2' in names:
+        libs.append('tensorflow/libtensorflow_cc.so.2')
+    else:
+        libs.append('tensorflow/python/_pywrap_tensorflow_internal.so')
+    inc = ('tensorflow/include/tensorflow/c/', 'tensorflow/include/tensorflow/core/platform/',
+           'tensorflow/include/tensorflow/tsl/c/', 'tensorflow/include/tensorflow/tsl/platform/',
+           'tensorflow/include/tsl/c/', 'tensorflow/include/tsl/platform/')
+    missing = [l for l in libs if l not in names]
+    if missing:
+        print(json.dumps({'error': 'unexpected wheel layout, missing ' + ', '.join(missing)})); sys.exit(3)
+    members = libs + [n for n in names if n.startswith(inc) and not n.endswith('/')]
+    for n in members:
+        z.extract(n, dest)
+except (zipfile.BadZipFile, EOFError, OSError) as e:
+    print(json.dumps({'error': 'the wheel is damaged or unreadable: %s' % e})); sys.exit(3)
 print(json.dumps({'libs': libs, 'headers': len(members) - len(libs)}))
 `;
 
-function python() {
-  for (const p of [process.env.PYTHON, 'python3'].filter(Boolean)) if (has(p)) return p;
-  fail('python3 not found (needed to unpack the wheel and by node-gyp)');
-}
-
-function stageDeps(wheel, py) {
+async function stageDeps(pkgDir, wheel, py) {
+  phase = 'unpacking the wheel';
   // Leftovers of an interrupted run (each holds ~500 MB).
-  for (const f of fs.readdirSync(PKG_DIR)) if (f.startsWith('.deps-')) fs.rmSync(path.join(PKG_DIR, f), { recursive: true, force: true });
-  const stage = fs.mkdtempSync(path.join(PKG_DIR, '.deps-'));
-  log(`unpacking TensorFlow libraries and C headers from ${path.basename(wheel)}`);
-  const r = run(py, ['-c', EXTRACT_PY, wheel, stage], { logName: 'unpack.log' });
-  const line = r.out.trim().split('\n').pop() ?? '';
-  if (!r.ok) {
+  for (const f of fs.readdirSync(pkgDir)) if (f.startsWith('.deps-')) fs.rmSync(path.join(pkgDir, f), { recursive: true, force: true });
+  const stage = fs.mkdtempSync(path.join(pkgDir, '.deps-'));
+  try {
+    log(`3/5 unpacking TensorFlow's libraries and C headers from ${path.basename(wheel)}`);
+    const r = await checked(py, ['-c', EXTRACT_PY, wheel, stage], { logName: 'unpack.log' });
+    const line = r.out.trim().split('\n').pop() ?? '';
+    let info;
+    try {
+      info = JSON.parse(line);
+    } catch {
+      info = { error: line };
+    }
+    if (!r.ok || info.error) {
+      const userWheelGiven = process.env.LR_COMPARE_TF_WHEEL && path.resolve(process.env.LR_COMPARE_TF_WHEEL) === wheel;
+      fail(`unpacking ${wheel} failed: ${info.error ?? line}${userWheelGiven ? '' : '; it was removed from the cache, run again to download it'}`, {
+        user: Boolean(userWheelGiven),
+      });
+    }
+    const lib = path.join(stage, 'lib');
+    fs.mkdirSync(lib);
+    fs.renameSync(path.join(stage, 'tensorflow', 'include'), path.join(stage, 'include'));
+    const fw = 'libtensorflow_framework.so.2';
+    fs.renameSync(path.join(stage, 'tensorflow', fw), path.join(lib, fw));
+    fs.symlinkSync(fw, path.join(lib, 'libtensorflow_framework.so'));
+    // The main library keeps its own file name = its SONAME, which is what the
+    // addon's DT_NEEDED will say; libtensorflow.so(.2) are the names binding.gyp
+    // links with (-ltensorflow) and that tfjs-node documents.
+    const main = path.basename(info.libs[1]);
+    fs.renameSync(path.join(stage, info.libs[1]), path.join(lib, main));
+    fs.symlinkSync(main, path.join(lib, 'libtensorflow.so.2'));
+    fs.symlinkSync(main, path.join(lib, 'libtensorflow.so'));
+    fs.rmSync(path.join(stage, 'tensorflow'), { recursive: true, force: true });
+    const layout = main === 'libtensorflow_cc.so.2' ? 'libtensorflow_cc' : 'pywrap';
+    if (layout === 'pywrap') await buildPyStub(lib, main);
+    const deps = path.join(pkgDir, 'deps');
+    fs.rmSync(deps, { recursive: true, force: true });
+    fs.renameSync(stage, deps);
+    log(`3/5 deps/lib: ${main} (as libtensorflow.so.2), ${fw}; ${info.headers} C API headers in deps/include (${mb(dirSize(deps))})`);
+    return { layout, main };
+  } catch (e) {
     fs.rmSync(stage, { recursive: true, force: true });
-    fail(`unpacking ${path.basename(wheel)} failed: ${line}`);
+    throw e;
   }
-  const info = JSON.parse(line);
-  const lib = path.join(stage, 'lib');
-  fs.mkdirSync(lib);
-  fs.renameSync(path.join(stage, 'tensorflow', 'include'), path.join(stage, 'include'));
-  const fw = 'libtensorflow_framework.so.2';
-  fs.renameSync(path.join(stage, 'tensorflow', fw), path.join(lib, fw));
-  fs.symlinkSync(fw, path.join(lib, 'libtensorflow_framework.so'));
-  // The main library keeps its own file name = its SONAME, which is what the
-  // addon's DT_NEEDED will say; libtensorflow.so(.2) are the names binding.gyp
-  // links with (-ltensorflow) and that tfjs-node documents.
-  const main = path.basename(info.libs[1]);
-  fs.renameSync(path.join(stage, info.libs[1]), path.join(lib, main));
-  fs.symlinkSync(main, path.join(lib, 'libtensorflow.so.2'));
-  fs.symlinkSync(main, path.join(lib, 'libtensorflow.so'));
-  fs.rmSync(path.join(stage, 'tensorflow'), { recursive: true, force: true });
-  const layout = main === 'libtensorflow_cc.so.2' ? 'libtensorflow_cc' : 'pywrap';
-  if (layout === 'pywrap') buildPyStub(lib, main);
-  const deps = path.join(PKG_DIR, 'deps');
-  fs.rmSync(deps, { recursive: true, force: true });
-  fs.renameSync(stage, deps);
-  return { layout, main, headers: info.headers };
 }
 
 // tensorflow-cpu < 2.12 has no libtensorflow_cc.so.2: the C API lives in the
@@ -307,13 +526,11 @@ function stageDeps(wheel, py) {
 // the C API, so a tiny library that defines them (functions abort loudly, data
 // objects are zeroed) is enough. It is generated from the relocations of the
 // very library it serves.
-function buildPyStub(lib, main) {
+async function buildPyStub(lib, main) {
   // readelf prints ~80 MB of relocations here: send it to a file, then scan it.
   const relocs = path.join(lib, 'relocs.txt');
-  const fd = fs.openSync(relocs, 'w');
-  const r = spawnSync('readelf', ['-rW', path.join(lib, main)], { stdio: ['ignore', fd, 'pipe'], encoding: 'utf8' });
-  fs.closeSync(fd);
-  if (r.status !== 0) fail(`readelf -rW ${main} failed (binutils missing?): ${r.error?.message ?? tail(r.stderr ?? '', 2)}`);
+  const r = await checked('sh', ['-c', 'readelf -rW "$1" > "$2"', 'sh', path.join(lib, main), relocs]);
+  if (!r.ok) fail(`readelf -rW ${main} failed (binutils missing?): ${tail(r.out, 2)}`);
   const syms = new Map();
   forEachLine(relocs, (l) => {
     const f = l.trim().split(/\s+/);
@@ -334,11 +551,11 @@ function buildPyStub(lib, main) {
   const src = path.join(lib, 'tfjs_pystub.c');
   fs.writeFileSync(src, c);
   const cc = process.env.CC || 'cc';
-  const b = run(cc, ['-shared', '-fPIC', '-O1', '-Wl,-soname,libtfjs_pystub.so', '-o', path.join(lib, 'libtfjs_pystub.so'), src], {
+  const b = await checked(cc, ['-shared', '-fPIC', '-O1', '-Wl,-soname,libtfjs_pystub.so', '-o', path.join(lib, 'libtfjs_pystub.so'), src], {
     logName: 'pystub.log',
   });
   if (!b.ok) fail(`compiling the CPython stub with ${cc} failed: ${tail(b.out, 3)}`);
-  log(`built libtfjs_pystub.so (${syms.size} CPython symbols stubbed)`);
+  log(`3/5 built libtfjs_pystub.so (${syms.size} CPython symbols stubbed)`);
 }
 
 function forEachLine(file, fn) {
@@ -373,13 +590,9 @@ function nodeDir() {
   fail('node headers not found (no include/node/node_api.h next to node); node-gyp would try to download them');
 }
 
-function bindingPath() {
-  const req = createRequire(path.join(PKG_DIR, 'package.json'));
-  return req('@mapbox/node-pre-gyp').find(path.join(PKG_DIR, 'package.json'));
-}
-
-function buildAddon(layout) {
-  const target = bindingPath();
+async function buildAddon(pkgDir, layout) {
+  phase = 'building the addon';
+  const target = bindingPath(pkgDir);
   const napi = /napi-v(\d+)/.exec(target)?.[1];
   if (!napi) fail(`cannot tell the N-API version from the addon path ${target}`);
   const gyp = nodeGyp();
@@ -387,89 +600,176 @@ function buildAddon(layout) {
   const env = { ...process.env };
   if (layout === 'pywrap') {
     // Make the addon depend on the stub so it is loaded before the TF library is relocated.
-    const lib = path.join(PKG_DIR, 'deps', 'lib');
+    const lib = path.join(pkgDir, 'deps', 'lib');
     env.LDFLAGS = `${env.LDFLAGS ?? ''} -Wl,--no-as-needed -L${lib} -ltfjs_pystub`.trim();
   }
-  log(`building the addon with node-gyp (N-API ${napi}) -> ${path.relative(ROOT, target)}`);
-  const r = run(
+  log(`4/5 building the addon with node-gyp (N-API ${napi}; about 20 s of C++)`);
+  const r = await checked(
     process.execPath,
     [gyp, 'rebuild', `--nodedir=${dir}`, '--jobs=2', `--napi_build_version=${napi}`, '--module_name=tfjs_binding', `--module_path=${path.dirname(target)}`],
-    { cwd: PKG_DIR, env, logName: 'node-gyp.log' },
+    { cwd: pkgDir, env, logName: 'node-gyp.log' },
   );
   if (!r.ok || !fs.existsSync(target)) {
     const err = r.out.split('\n').find((l) => /error|not found|No such file/i.test(l) && !/^gyp info/.test(l));
     fail(`node-gyp build failed: ${(err ?? tail(r.out, 2)).trim()} (full log: ${path.join(LOG_DIR, 'node-gyp.log')})`);
   }
+  fs.rmSync(path.join(pkgDir, 'build'), { recursive: true, force: true }); // 30 MB of objects
+  log(`4/5 built ${target} (${mb(fs.statSync(target).size)})`);
+  return target;
+}
+
+/** Leaves tfjs-node "not built" (loading it fails cleanly, lr-compare falls back to wasm), never half-built. */
+function removeBuild(pkgDir) {
+  try {
+    const target = bindingPath(pkgDir);
+    fs.rmSync(target, { force: true });
+  } catch {
+    /* nothing was built */
+  }
+  for (const f of ['deps', 'build', '.lr-compare-native.json']) fs.rmSync(path.join(pkgDir, f), { recursive: true, force: true });
 }
 
 // ---------------------------------------------------------------- main
 
-function main() {
+async function provision() {
   if (process.platform !== 'linux' || process.arch !== 'x64')
-    fail(`this route supports linux-x64 only (this is ${process.platform}-${process.arch})`);
-  if (!fs.existsSync(NODE_MODULES)) fail('node_modules is missing: run npm ci first');
-  const version = tfjsNodeVersion();
+    fail(`this route supports linux-x64 only (this is ${process.platform}-${process.arch}); use tfjs-node's own install there`);
+  if (!fs.existsSync(NODE_MODULES)) fail(`${NODE_MODULES} is missing: run npm install first`);
+  assertWritable(NODE_MODULES);
+  const version = wantedTfjsNodeVersion();
+  if (process.env.LR_COMPARE_TF_VERSION !== undefined && !/^\d+\.\d+\.\d+$/.test(process.env.LR_COMPARE_TF_VERSION))
+    fail(`LR_COMPARE_TF_VERSION=${process.env.LR_COMPARE_TF_VERSION} is not a version like 2.9.1`, { user: true });
 
-  if (!FORCE && installedVersion() === version && canResolveDeps()) {
-    const v = verify();
+  let pkgDir = tfjsNodeDir();
+  if (pkgDir && !FORCE && installedVersion(pkgDir) === version && canResolveDeps(pkgDir)) {
+    phase = 'checking the installed backend';
+    const built = fs.existsSync(bindingPath(pkgDir));
+    const v = built ? await verify(pkgDir) : { ok: false, reason: 'the addon is not built' };
     if (v.ok) {
       log(`already provisioned: @tensorflow/tfjs-node@${v.tfjsNode} on libtensorflow ${v.libtensorflow}, backend '${v.backend}', matMul ok`);
       writeStatus('ok');
       return;
     }
-    log(`present but not working (${v.reason}); provisioning`);
+    log(`@tensorflow/tfjs-node@${version} is installed but does not load (${v.reason}); provisioning`);
   }
+  if (pkgDir) assertWritable(pkgDir);
 
-  installPackage(version);
-  const tfVersion = process.env.LR_COMPARE_TF_VERSION || libtensorflowVersion();
-  log(`tfjs-node ${version} expects libtensorflow ${libtensorflowVersion()}; using tensorflow-cpu ${tfVersion}`);
-  const py = python();
-  const wheel = getWheel(tfVersion);
-  const deps = stageDeps(wheel, py);
-  log(`deps/lib: ${deps.main} (as libtensorflow.so.2), libtensorflow_framework.so.2; ${deps.headers} C API headers in deps/include`);
-  buildAddon(deps.layout);
-
-  const v = verify();
-  if (!v.ok) fail(`built, but the check failed: ${v.reason}`);
-  fs.writeFileSync(
-    STATE_FILE,
-    JSON.stringify(
-      {
-        tfjsNode: version,
-        libtensorflow: v.libtensorflow,
-        wheel: path.basename(wheel),
-        wheelSha256: sha256(wheel),
-        layout: deps.layout,
-        node: process.version,
-        at: new Date().toISOString(),
-      },
-      null,
-      2,
-    ) + '\n',
-  );
-  writeStatus('ok');
-  log(`done: @tensorflow/tfjs-node@${v.tfjsNode} loads, backend '${v.backend}', libtensorflow ${v.libtensorflow}, matMul ok`);
-}
-
-function sha256(file) {
-  const h = createHash('sha256');
-  const fd = fs.openSync(file, 'r');
-  const buf = Buffer.alloc(1 << 20);
-  let n;
-  while ((n = fs.readSync(fd, buf, 0, buf.length, null)) > 0) h.update(buf.subarray(0, n));
-  fs.closeSync(fd);
-  return h.digest('hex');
-}
-
-try {
-  main();
-} catch (e) {
-  const reason = e instanceof ProvisionError ? e.message : `unexpected error: ${e?.stack ?? e}`;
+  const given = process.env.LR_COMPARE_TF_WHEEL ? userWheel() : undefined;
+  const wheelDir = path.join(CACHE_DIR, 'wheels');
   try {
-    writeStatus(reason);
-  } catch {
-    /* the message below is what matters */
+    fs.mkdirSync(wheelDir, { recursive: true });
+    for (const f of fs.readdirSync(wheelDir)) if (f.startsWith('.dl-')) fs.rmSync(path.join(wheelDir, f), { recursive: true, force: true });
+  } catch (e) {
+    fail(`cannot use the cache folder ${wheelDir} (${e.code ?? e.message}); set LR_COMPARE_CACHE_DIR to a writable folder`);
   }
-  console.error(`native:install FAILED: ${reason}`);
-  process.exit(1);
+  // Before downloading 200 MB, make sure the rest can work.
+  const knownVersion = process.env.LR_COMPARE_TF_VERSION || (pkgDir ? libtensorflowVersion(pkgDir) : undefined);
+  const cached = given ?? (knownVersion ? cachedWheel(wheelDir, knownVersion) : undefined);
+  const { py, pip } = await preflight({ needPip: !cached });
+
+  if (!pkgDir || installedVersion(pkgDir) !== version || !canResolveDeps(pkgDir)) pkgDir = await installPackage(version);
+  else log(`1/5 @tensorflow/tfjs-node@${version} at ${pkgDir}`);
+  assertWritable(pkgDir);
+  const tfVersion = process.env.LR_COMPARE_TF_VERSION || libtensorflowVersion(pkgDir);
+  log(`2/5 tfjs-node ${version} expects libtensorflow ${libtensorflowVersion(pkgDir)}; using tensorflow-cpu ${tfVersion}`);
+  let wheel = given ?? cachedWheel(wheelDir, tfVersion);
+  if (wheel && !given) log(`2/5 using the cached wheel ${wheel} (${mb(fs.statSync(wheel).size)}, checksum ok)`);
+  if (!wheel) {
+    const p = pip ?? (await findPip(py));
+    if (!p) fail('no pip found (tried pip3, pip, python3 -m pip); on Debian/Ubuntu: apt-get install python3-pip');
+    wheel = await downloadWheel(wheelDir, tfVersion, p);
+  }
+
+  try {
+    let deps;
+    try {
+      deps = await stageDeps(pkgDir, wheel, py);
+    } catch (e) {
+      // A cached wheel that cannot be unpacked is of no use to the next run.
+      if (e instanceof ProvisionError && !given) fs.rmSync(wheel, { force: true });
+      throw e;
+    }
+    await buildAddon(pkgDir, deps.layout);
+    phase = 'checking the built backend';
+    const v = await verify(pkgDir);
+    if (!v.ok) fail(`built, but the check failed: ${v.reason}`);
+    fs.writeFileSync(
+      path.join(pkgDir, '.lr-compare-native.json'),
+      JSON.stringify(
+        {
+          tfjsNode: version,
+          libtensorflow: v.libtensorflow,
+          wheel: path.basename(wheel),
+          wheelSha256: sha256(wheel),
+          layout: deps.layout,
+          node: process.version,
+          at: new Date().toISOString(),
+        },
+        null,
+        2,
+      ) + '\n',
+    );
+    writeStatus('ok');
+    log(`5/5 done: @tensorflow/tfjs-node@${v.tfjsNode} loads, backend '${v.backend}', libtensorflow ${v.libtensorflow}, matMul ok`);
+  } catch (e) {
+    removeBuild(pkgDir);
+    throw e;
+  }
 }
+
+/** As the project's postinstall in a clone: provision. As an installed dependency: only say how. */
+async function postinstall() {
+  if (PACKAGE_DIR !== ROOT) {
+    const dir = tfjsNodeDir();
+    let built = false;
+    try {
+      built = dir !== undefined && fs.existsSync(bindingPath(dir));
+    } catch {
+      /* not resolvable: not built */
+    }
+    if (!built)
+      console.log(
+        "lr-compare: the native TensorFlow backend is not set up, so lr-compare uses wasm; 'npx lr-compare native install' " +
+          'builds it (downloads about 200 MB; see README, "Backends")',
+      );
+    return;
+  }
+  await provision();
+}
+
+async function main() {
+  try {
+    const dir = parseArgs();
+    if (dir) {
+      PACKAGE_DIR = path.resolve(dir);
+      ROOT = projectRootOf(PACKAGE_DIR);
+      NODE_MODULES = path.join(ROOT, 'node_modules');
+      STATUS_FILE = path.join(NODE_MODULES, '.lr-compare-native-status');
+    }
+    if (process.env.LR_COMPARE_NATIVE === 'skip') {
+      console.log(`${NAME}: skipped (LR_COMPARE_NATIVE=skip); 'npx lr-compare native install' provisions the native backend later`);
+      return 0;
+    }
+    if (POSTINSTALL) await postinstall();
+    else await provision();
+    return 0;
+  } catch (e) {
+    if (e instanceof Interrupted || interrupted) {
+      const line = `interrupted (${interrupted ?? 'signal'}) while ${phase}; nothing half-installed is left (lr-compare uses wasm until provisioned), run it again`;
+      writeStatus(`not provisioned: ${line}`);
+      console.error(`${NAME}: ${line}`);
+      return interrupted === 'SIGTERM' ? 143 : 130;
+    }
+    const reason = e instanceof ProvisionError ? e.message : `unexpected error: ${e?.stack ?? e}`;
+    writeStatus(reason);
+    if (POSTINSTALL) {
+      // Never fail the install: lr-compare falls back to wasm.
+      console.error(`${NAME}: native backend not provisioned (${reason}); lr-compare uses wasm, 'npx lr-compare native install' retries`);
+      return 0;
+    }
+    console.error(`${NAME}: FAILED: ${reason}`);
+    return e instanceof ProvisionError && e.user ? 2 : 1;
+  }
+}
+
+process.exitCode = await main();
