@@ -738,8 +738,10 @@ async function postinstall() {
 }
 
 async function main() {
+  let parsed = false; // a mistyped option says so and leaves the status file alone
   try {
     const dir = parseArgs();
+    parsed = true;
     if (dir) {
       PACKAGE_DIR = path.resolve(dir);
       ROOT = projectRootOf(PACKAGE_DIR);
@@ -761,7 +763,7 @@ async function main() {
       return interrupted === 'SIGTERM' ? 143 : 130;
     }
     const reason = e instanceof ProvisionError ? e.message : `unexpected error: ${e?.stack ?? e}`;
-    writeStatus(reason);
+    if (parsed) writeStatus(reason);
     if (POSTINSTALL) {
       // Never fail the install: lr-compare falls back to wasm.
       console.error(`${NAME}: native backend not provisioned (${reason}); lr-compare uses wasm, 'npx lr-compare native install' retries`);

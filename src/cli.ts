@@ -10,6 +10,7 @@ import { register as registerCheck } from './commands/check.js';
 import { register as registerCompare } from './commands/compare.js';
 import { register as registerMerge } from './commands/merge.js';
 import { register as registerDoctor } from './commands/doctor.js';
+import { register as registerNative } from './commands/native.js';
 
 /** Commander wiring only: each command lives in src/commands/ and registers itself here. */
 export function buildProgram(): Command {
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerCompare(program);
   registerMerge(program);
   registerDoctor(program);
+  registerNative(program);
   return program;
 }
 

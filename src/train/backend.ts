@@ -108,7 +108,7 @@ export function describeSelection(selection: BackendSelection): string {
   let line = `backend: ${selection.name} (${BACKEND_PACKAGES[selection.name]} ${selection.packageVersion})`;
   const native = selection.attempts.find((attempt) => attempt.backend === 'tensorflow');
   if (native && !native.ok) {
-    line += `; native backend unavailable: ${native.detail}. Run 'npm run native:install' to build it (see README, "Backends")`;
+    line += `; native backend unavailable: ${native.detail}. Run 'npx lr-compare native install' to build it (see README, "Backends")`;
   }
   return line;
 }
