@@ -76,8 +76,10 @@ export function register(program: Command): void {
       const out = [
         `lr-compare ${LR_COMPARE_VERSION}, tfjs ${tf.version.tfjs}, Node ${process.version}, ${process.platform}-${process.arch}`,
         renderDoctor(rows, width),
+        // Where the native backend's pieces are (as `native status`), without its verdict and remedy: the table has them.
         ...describeNativeStatus(nativeStatus(), rows[0].failure)
           .slice(1)
+          .filter((line) => !line.startsWith('to provision:'))
           .flatMap((line) => wrapText(line, width)),
         `--backend auto uses: ${rows.find((row) => row.failure === undefined)?.backend ?? 'none (no backend loads)'}`,
       ];

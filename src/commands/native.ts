@@ -17,13 +17,14 @@ function runProvisioning(force: boolean): Promise<number> {
     return Promise.resolve(1);
   }
   return new Promise((resolve) => {
-    const ignore = () => undefined;
-    process.on('SIGINT', ignore);
-    process.on('SIGTERM', ignore);
     const child = spawn(process.execPath, [where.script, '--package-dir', where.packageDir, ...(force ? ['--force'] : [])], { stdio: 'inherit' });
+    // Passed on for a signal sent to this process alone (kill); the script ignores the repeat from a terminal's Ctrl-C.
+    const forward = (signal: NodeJS.Signals) => child.kill(signal);
+    process.on('SIGINT', forward);
+    process.on('SIGTERM', forward);
     const done = (code: number) => {
-      process.off('SIGINT', ignore);
-      process.off('SIGTERM', ignore);
+      process.off('SIGINT', forward);
+      process.off('SIGTERM', forward);
       resolve(code);
     };
     child.on('error', (error) => {

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { fakeProject, runScript } from './helpers.js';
 
 const WHEEL = 'tensorflow_cpu-2.9.1-cp310-cp310-manylinux_2_17_x86_64.manylinux2014_x86_64.whl';
@@ -146,6 +146,32 @@ describe('native provisioning: faults give one line, the right exit code, and no
     expect(result.status, result.stderr).toBe(130);
     expect(oneLine(result.stderr)).toEqual([expect.stringMatching(/interrupted \(SIGINT\) while downloading the wheel; nothing half-installed is left/)]);
     expect(statusLine(project)).toMatch(/^not provisioned: interrupted/);
+    expectNothingHalfInstalled(project);
+  });
+
+  const mounts: string[] = [];
+  afterEach(() => {
+    for (const folder of mounts.splice(0)) spawnSync('umount', [folder]);
+  });
+
+  /** `folder` made read-only in place (a read-only bind mount), when this machine lets the tests mount (root, as in CI). */
+  function readOnly(folder: string): boolean {
+    if (spawnSync('mount', ['--bind', folder, folder]).status !== 0) return false;
+    mounts.push(folder);
+    return spawnSync('mount', ['-o', 'remount,bind,ro', folder]).status === 0;
+  }
+
+  it('a read-only node_modules: one line naming it, exit 1, before any download', async (context) => {
+    const project = fakeProject();
+    const nodeModules = join(project.dir, 'node_modules');
+    if (!readOnly(nodeModules)) {
+      context.skip(); // reported as skipped: mounting needs root
+      return;
+    }
+    const result = await runScript(['--package-dir', project.dir], offlineIndex(project));
+    expect(result.status, result.stderr).toBe(1);
+    expect(oneLine(result.stderr)).toEqual([expect.stringMatching(/FAILED: .*\/node_modules is not writable \(EROFS\)/)]);
+    expect(result.stdout).not.toMatch(/downloading/);
     expectNothingHalfInstalled(project);
   });
 });
