@@ -4,6 +4,8 @@ import { DEFAULT_WARMUP_START } from './definition.js';
 import { linearFactorLr } from './linear.js';
 import { numberParam, stringParam } from './params.js';
 import { completeParams, describeScheduler, lookUpScheduler } from './spec.js';
+import type { JoinPart } from './join.js';
+import { join } from './join.js';
 import type { ClosedFormScheduler, ResolvedSchedulerSpec, ScheduleContext, Scheduler, StepUnit } from './types.js';
 
 function checkContext(context: ScheduleContext): void {
@@ -25,6 +27,38 @@ function checkStep(step: number): void {
 }
 
 /**
+ * Builds one schedule over `steps` steps of its unit, warmup included: warmup
+ * is `join([LinearLR ramp], [S], [warmup])`, which is what PyTorch's
+ * SequentialLR([LinearLR, S], milestones=[warmup]) produces (the ramp goes
+ * toward S's warmupTarget; metric-driven S ignores the metrics of warmup steps
+ * and starts fresh). Composite schedules build their parts with it.
+ */
+export async function buildSchedulePart(spec: ResolvedSchedulerSpec, baseLr: number, steps: number): Promise<{ part: JoinPart; unit: StepUnit }> {
+  const definition = lookUpScheduler(spec.name);
+  const where = describeScheduler(spec.name);
+  const params = completeParams(definition, spec.params);
+  const unit: StepUnit = stringParam(params, 'unit') === 'batch' ? 'batch' : 'epoch';
+  const warmup = numberParam(params, 'warmup');
+  const warmupStart = params.warmup_start === undefined ? DEFAULT_WARMUP_START : numberParam(params, 'warmup_start');
+  if (warmup >= steps) {
+    throw new UsageError(`${where}: warmup=${warmup} leaves no step of the ${steps}-${unit} run for the schedule; use warmup < ${steps}`);
+  }
+  const built = await definition.build({
+    params,
+    baseLr,
+    scheduleSteps: steps - warmup,
+    where,
+    buildPart: async (part, partSteps) => (await buildSchedulePart(part, baseLr, partSteps)).part,
+  });
+  const main: JoinPart = built.kind === 'metric-driven' ? built : { kind: 'closed-form', lrAt: built.lrAt };
+  if (warmup === 0) return { part: main, unit };
+  const target = built.kind === 'closed-form' ? built.warmupTarget : baseLr;
+  const ramp: JoinPart = { kind: 'closed-form', lrAt: (step) => linearFactorLr(target, warmupStart, 1, warmup, step) };
+  const joined = join([ramp, main], [warmup], unit);
+  return { part: joined.kind === 'closed-form' ? { kind: 'closed-form', lrAt: joined.lrAt } : { kind: 'metric-driven', scheduler: joined }, unit };
+}
+
+/**
  * Builds the scheduler of one run. Re-validates the spec's parameters, fills in
  * the defaults that depend on the run, checks what only the run can tell
  * (warmup shorter than the run, onecycle's total_steps covering it) and, for
@@ -34,28 +68,19 @@ function checkStep(step: number): void {
  */
 export async function createScheduler(spec: ResolvedSchedulerSpec, context: ScheduleContext): Promise<Scheduler> {
   checkContext(context);
-  const definition = lookUpScheduler(spec.name);
   const where = describeScheduler(spec.name);
-  const params = completeParams(definition, spec.params);
-  const unit: StepUnit = stringParam(params, 'unit') === 'batch' ? 'batch' : 'epoch';
-  const warmup = numberParam(params, 'warmup');
-  const warmupStart = params.warmup_start === undefined ? DEFAULT_WARMUP_START : numberParam(params, 'warmup_start');
-  const totalSteps = runSteps(unit, context);
-  if (warmup >= totalSteps) {
-    throw new UsageError(`${where}: warmup=${warmup} leaves no step of the ${totalSteps}-${unit} run for the schedule; use warmup < ${totalSteps}`);
-  }
-  const built = await definition.build({ params, baseLr: context.baseLr, scheduleSteps: totalSteps - warmup, where });
-  if (built.kind === 'metric-driven') return built.scheduler;
+  const declaredUnit: StepUnit = spec.params.unit === 'batch' ? 'batch' : 'epoch';
+  const totalSteps = runSteps(declaredUnit, context);
+  const { part, unit } = await buildSchedulePart(spec, context.baseLr, totalSteps);
+  if (part.kind === 'metric-driven') return part.scheduler;
 
-  const { lrAt: scheduleLrAt, warmupTarget } = built;
+  const scheduleLrAt = part.lrAt;
   const scheduler: ClosedFormScheduler = {
     kind: 'closed-form',
     unit,
     lrAt(step: number): number {
       checkStep(step);
-      // SequentialLR([LinearLR(warmupStart, total_iters=warmup), S], milestones=[warmup]):
-      // LinearLR's values before the milestone, S from its own step 0 at it.
-      return step < warmup ? linearFactorLr(warmupTarget, warmupStart, 1, warmup, step) : scheduleLrAt(step - warmup);
+      return scheduleLrAt(step);
     },
   };
   for (let step = 0; step < totalSteps; step++) {

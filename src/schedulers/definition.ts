@@ -3,7 +3,8 @@
  * scheduler shares (unit, warmup, warmup_start).
  */
 import type { ParamDefinition, ParamRecord } from './params.js';
-import type { MetricDrivenScheduler } from './types.js';
+import type { JoinPart } from './join.js';
+import type { MetricDrivenScheduler, ResolvedSchedulerSpec } from './types.js';
 
 /** What a scheduler's constructor gets besides its own parameters. */
 export interface BuildInput {
@@ -18,7 +19,24 @@ export interface BuildInput {
   readonly scheduleSteps: number;
   /** Names the scheduler in error messages, e.g. `scheduler 'onecycle'`. */
   readonly where: string;
+  /**
+   * Builds another spec (a part of `sequential(...)`/`chained(...)`) over
+   * `steps` steps at the same base rate, its own warmup included.
+   */
+  readonly buildPart: (spec: ResolvedSchedulerSpec, steps: number) => Promise<JoinPart>;
 }
+
+/** The library whose semantics (and parameter names) a scheduler has; the catalogue groups by it. */
+export type SchedulerOrigin = 'pytorch' | 'keras' | 'huggingface' | 'optax' | 'timm';
+
+/** Catalogue headings, in catalogue order. */
+export const ORIGIN_TITLES: Readonly<Record<SchedulerOrigin, string>> = {
+  pytorch: 'PyTorch (torch.optim.lr_scheduler)',
+  keras: 'Keras 3 (keras.optimizers.schedules, keras.callbacks)',
+  huggingface: 'Hugging Face transformers (transformers.optimization)',
+  optax: 'optax (optax.schedules)',
+  timm: 'timm (timm.scheduler)',
+};
 
 /**
  * A built schedule. Closed-form ones are a pure function of the schedule's own
@@ -42,8 +60,16 @@ export interface SchedulerDefinition {
   readonly name: string;
   /** One line for catalogues and help text. */
   readonly summary: string;
-  /** The PyTorch class this reproduces, e.g. `torch.optim.lr_scheduler.StepLR`. */
+  /**
+   * The class or function this reproduces, e.g. `torch.optim.lr_scheduler.StepLR`
+   * or `keras.optimizers.schedules.ExponentialDecay` (the field predates the
+   * other libraries; `origin` says which library it is).
+   */
   readonly pytorch: string;
+  /** The library whose semantics it has; absent means PyTorch. */
+  readonly origin?: SchedulerOrigin;
+  /** How it differs from its nearest neighbour in another library (catalogue, docs, help). */
+  readonly differs?: string;
   /** Longer notes for the catalogue documentation (semantics, quirks kept from PyTorch). */
   readonly notes?: readonly string[];
   /**

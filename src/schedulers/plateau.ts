@@ -1,7 +1,6 @@
 /** Reduce on plateau: ReduceLROnPlateau, the one schedule with state. */
 import type { SchedulerDefinition } from './definition.js';
 import { UNIT_PARAM } from './definition.js';
-import { linearFactorLr } from './linear.js';
 import { numberParam, stringParam } from './params.js';
 import { UsageError } from '../errors.js';
 import type { MetricDrivenScheduler, MonitoredMetric } from './types.js';
@@ -16,15 +15,11 @@ export interface PlateauOptions {
   readonly cooldown: number;
   readonly minLr: number;
   readonly eps: number;
-  /** Epochs of linear warmup before the plateau logic starts (see plateauScheduler's notes). */
-  readonly warmup: number;
-  readonly warmupStart: number;
 }
 
 /**
- * ReduceLROnPlateau.step, line for line. With warmup, the first `warmup`
- * epochs follow LinearLR's ramp to the base rate and their metrics are ignored;
- * the plateau logic then starts fresh at the base rate.
+ * ReduceLROnPlateau.step, line for line. Warmup is not its business:
+ * createScheduler joins a LinearLR ramp in front of it (join.ts).
  */
 export class PlateauScheduler implements MetricDrivenScheduler {
   readonly kind = 'metric-driven';
@@ -34,10 +29,9 @@ export class PlateauScheduler implements MetricDrivenScheduler {
   private best: number;
   private badEpochs = 0;
   private cooldownLeft = 0;
-  private epochsObserved = 0;
 
   constructor(
-    private readonly baseLr: number,
+    baseLr: number,
     private readonly options: PlateauOptions,
   ) {
     this.lr = baseLr;
@@ -46,15 +40,10 @@ export class PlateauScheduler implements MetricDrivenScheduler {
   }
 
   currentLr(): number {
-    const { warmup, warmupStart } = this.options;
-    if (this.epochsObserved < warmup) return linearFactorLr(this.baseLr, warmupStart, 1, warmup, this.epochsObserved);
     return this.lr;
   }
 
   observe(metric: number): void {
-    const inWarmup = this.epochsObserved < this.options.warmup;
-    this.epochsObserved++;
-    if (inWarmup) return;
     const { patience, cooldown } = this.options;
     // Like PyTorch, a NaN metric is simply not an improvement.
     if (this.isBetter(metric)) {
@@ -139,8 +128,6 @@ export const plateauScheduler: SchedulerDefinition = {
       cooldown: numberParam(params, 'cooldown'),
       minLr: numberParam(params, 'min_lr'),
       eps: numberParam(params, 'eps'),
-      warmup: numberParam(params, 'warmup'),
-      warmupStart: numberParam(params, 'warmup_start'),
     };
     return { kind: 'metric-driven', scheduler: new PlateauScheduler(baseLr, options) };
   },
