@@ -3,7 +3,7 @@ import { UsageError } from '../errors.js';
 import { DEFAULT_WARMUP_START } from './definition.js';
 import { linearFactorLr } from './linear.js';
 import { numberParam, stringParam } from './params.js';
-import { completeParams, describeScheduler, lookUpScheduler } from './spec.js';
+import { completeParams, describeScheduler, lookUpScheduler, parseSchedulerSpec } from './spec.js';
 import type { JoinPart } from './join.js';
 import { join } from './join.js';
 import type { ClosedFormScheduler, ResolvedSchedulerSpec, ScheduleContext, Scheduler, StepUnit } from './types.js';
@@ -48,7 +48,10 @@ export async function buildSchedulePart(spec: ResolvedSchedulerSpec, baseLr: num
     baseLr,
     scheduleSteps: steps - warmup,
     where,
-    buildPart: async (part, partSteps) => (await buildSchedulePart(part, baseLr, partSteps)).part,
+    buildPart: async (text, partSteps) => {
+      const partSpec = parseSchedulerSpec(text);
+      return { spec: partSpec, part: (await buildSchedulePart(partSpec, baseLr, partSteps)).part };
+    },
   });
   const main: JoinPart = built.kind === 'metric-driven' ? built : { kind: 'closed-form', lrAt: built.lrAt };
   if (warmup === 0) return { part: main, unit };

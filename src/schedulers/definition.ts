@@ -20,10 +20,10 @@ export interface BuildInput {
   /** Names the scheduler in error messages, e.g. `scheduler 'onecycle'`. */
   readonly where: string;
   /**
-   * Builds another spec (a part of `sequential(...)`/`chained(...)`) over
-   * `steps` steps at the same base rate, its own warmup included.
+   * Parses and builds another spec (a part of `sequential(...)`/`chained(...)`)
+   * over `steps` steps at the same base rate, its own warmup included.
    */
-  readonly buildPart: (spec: ResolvedSchedulerSpec, steps: number) => Promise<JoinPart>;
+  readonly buildPart: (specText: string, steps: number) => Promise<{ readonly spec: ResolvedSchedulerSpec; readonly part: JoinPart }>;
 }
 
 /** The library whose semantics (and parameter names) a scheduler has; the catalogue groups by it. */

@@ -7,7 +7,10 @@
 import { UsageError } from '../errors.js';
 import type { ParamValue } from './types.js';
 
-export type ParamType = 'number' | 'integer' | 'boolean' | 'choice' | 'integer-list' | 'string';
+export type ParamType = 'number' | 'integer' | 'boolean' | 'choice' | 'integer-list' | 'string' | 'number-list' | 'spec-list';
+
+/** Most entries of a list parameter (milestones, boundaries, values, the parts of a composite). */
+export const MAX_LIST_LENGTH = 64;
 
 /** Allowed numeric interval; for integer lists it applies to each element. */
 export interface NumericRange {
@@ -73,6 +76,10 @@ export function describeType(param: ParamDefinition): string {
       return (param.choices ?? []).join('|');
     case 'integer-list':
       return 'N|N|...';
+    case 'number-list':
+      return 'x|x|...';
+    case 'spec-list':
+      return '(SPEC; SPEC; ...)';
     case 'string':
       return 'text';
   }
@@ -83,6 +90,7 @@ export function describeAllowed(param: ParamDefinition): string {
   const type = describeType(param);
   if (param.range && (param.type === 'number' || param.type === 'integer')) return `${type} ${describeRange(param.range)}`;
   if (param.range && param.type === 'integer-list') return `${type}, increasing, each ${describeRange(param.range)}`;
+  if (param.range && param.type === 'number-list') return `${type}, each ${describeRange(param.range)}`;
   return type;
 }
 
@@ -132,6 +140,16 @@ export function parseParamText(param: ParamDefinition, text: string, where: stri
       }
       return items.map(Number);
     }
+    case 'number-list': {
+      const items = text.split('|').map((item) => item.trim());
+      if (items.some((item) => !NUMBER_PATTERN.test(item))) {
+        throw new UsageError(`${where} must be numbers separated by | (e.g. 0.1|0.01|0.001), got ${shown}`);
+      }
+      return items.map(Number);
+    }
+    case 'spec-list':
+      // Written as name(SPEC; SPEC) and split by the spec parser, never as key=value.
+      throw new UsageError(`${where} is written in parentheses after the name, e.g. sequential(linear; cosine):milestones=5`);
     case 'string':
       return text;
   }
@@ -170,11 +188,25 @@ export function checkParamValue(param: ParamDefinition, value: ParamValue, where
           throw new UsageError(`${where} must all be ${describeRange(param.range)}, ${got}`);
         }
       }
+      if (value.length > MAX_LIST_LENGTH) throw new UsageError(`${where} may hold at most ${MAX_LIST_LENGTH} values, ${got}`);
       for (let i = 1; i < value.length; i++) {
         if (value[i]! <= value[i - 1]!) throw new UsageError(`${where} must be strictly increasing, ${got}`);
       }
       return;
     }
+    case 'number-list': {
+      if (!Array.isArray(value) || value.length === 0 || value.some((item) => typeof item !== 'number' || !Number.isFinite(item))) {
+        throw new UsageError(`${where} must be one or more numbers separated by |, ${got}`);
+      }
+      if (value.length > MAX_LIST_LENGTH) throw new UsageError(`${where} may hold at most ${MAX_LIST_LENGTH} values, ${got}`);
+      for (const item of value) {
+        if (param.range && !isInRange(item, param.range)) throw new UsageError(`${where} must all be ${describeRange(param.range)}, ${got}`);
+      }
+      return;
+    }
+    case 'spec-list':
+      if (typeof value !== 'string' || value.trim() === '') throw new UsageError(`${where} must be specs separated by ;, ${got}`);
+      return;
     case 'string':
       if (typeof value !== 'string' || value.trim() === '') throw new UsageError(`${where} must be non-empty text, ${got}`);
       return;

@@ -3,6 +3,7 @@
  * constructors. The spec parser, the error messages, `lr-compare schedules`,
  * the --help text and docs/schedulers.md are all generated from it.
  */
+import { chainedScheduler, sequentialScheduler } from './compose.js';
 import { customScheduler } from './custom.js';
 import { cosineRestartsScheduler, cosineScheduler } from './cosine.js';
 import { cyclicScheduler } from './cyclic.js';
@@ -10,7 +11,28 @@ import type { SchedulerDefinition } from './definition.js';
 import { SHARED_PARAMS } from './definition.js';
 import { exponentialScheduler } from './exponential.js';
 import { constantScheduler, linearScheduler } from './linear.js';
+import {
+  constantWithWarmupScheduler,
+  cosineWithHardRestartsScheduler,
+  cosineWithMinLrScheduler,
+  cosineWithWarmupScheduler,
+  inverseSqrtScheduler,
+  linearWithWarmupScheduler,
+  polynomialWithWarmupScheduler,
+  wsdScheduler,
+} from './huggingface.js';
+import {
+  cosineDecayRestartsScheduler,
+  cosineDecayScheduler,
+  exponentialDecayScheduler,
+  inverseTimeDecayScheduler,
+  piecewiseConstantDecayScheduler,
+  polynomialDecayScheduler,
+} from './keras.js';
+import { kerasPlateauScheduler } from './keras-plateau.js';
 import { noneScheduler } from './none.js';
+import { linearOnecycleScheduler, warmupCosineDecayScheduler, warmupExponentialDecayScheduler } from './optax.js';
+import { cosineCyclesScheduler, tanhScheduler } from './timm.js';
 import { onecycleScheduler } from './onecycle.js';
 import { plateauScheduler } from './plateau.js';
 import { polynomialScheduler } from './polynomial.js';
@@ -36,6 +58,28 @@ const DEFINITIONS = [
   constantScheduler,
   noneScheduler,
   customScheduler,
+  sequentialScheduler,
+  chainedScheduler,
+  exponentialDecayScheduler,
+  inverseTimeDecayScheduler,
+  piecewiseConstantDecayScheduler,
+  polynomialDecayScheduler,
+  cosineDecayScheduler,
+  cosineDecayRestartsScheduler,
+  kerasPlateauScheduler,
+  constantWithWarmupScheduler,
+  linearWithWarmupScheduler,
+  cosineWithWarmupScheduler,
+  cosineWithHardRestartsScheduler,
+  polynomialWithWarmupScheduler,
+  inverseSqrtScheduler,
+  cosineWithMinLrScheduler,
+  wsdScheduler,
+  warmupCosineDecayScheduler,
+  warmupExponentialDecayScheduler,
+  linearOnecycleScheduler,
+  tanhScheduler,
+  cosineCyclesScheduler,
 ];
 
 /**

@@ -1,7 +1,8 @@
 /**
  * The spec grammar: `name` or `name:key=value,key=value`, list values joined
  * with `|` (`multistep:milestones=30|60|90,gamma=0.1`), plus `label=...` to
- * name the run. Every error is a UsageError of one line that names what was
+ * name the run; composites put their parts in parentheses separated by `;`
+ * (`sequential(SPEC; SPEC):milestones=5`). Every error is a UsageError of one line that names what was
  * wrong and what is allowed.
  */
 import { UsageError } from '../errors.js';
@@ -9,6 +10,7 @@ import type { SchedulerDefinition } from './definition.js';
 import { LABEL_KEY } from './definition.js';
 import type { ParamRecord } from './params.js';
 import { checkParamValue, parseParamText } from './params.js';
+import { PARTS_KEY, splitTopLevel } from './spec-text.js';
 import { ALL_SCHEDULERS, ARTICLE_SCHEDULERS, findScheduler, SCHEDULER_NAMES } from './registry.js';
 import type { ParamValue, ResolvedSchedulerSpec } from './types.js';
 
@@ -64,19 +66,68 @@ export function completeParams(definition: SchedulerDefinition, given: Readonly<
   return Object.freeze(params);
 }
 
-/** Parses and validates one spec (from -s/--scheduler, or a bare name from --schedulers). */
-export function parseSchedulerSpec(text: string): ResolvedSchedulerSpec {
+/** Most parts of one `sequential(...)`/`chained(...)`, and how deep they may nest. */
+export const MAX_COMPOSITE_PARTS = 16;
+export const MAX_COMPOSITE_DEPTH = 4;
+
+/**
+ * `name`, `name:key=value,...`, `name(SPEC; SPEC; ...)` or
+ * `name(SPEC; SPEC; ...):key=value,...`: the name, the parenthesised parts
+ * (undefined without parentheses) and the key=value body (undefined without ':').
+ */
+function splitSpec(spec: string): { name: string; parts?: string; body?: string } {
+  const open = spec.indexOf('(');
+  const colon = spec.indexOf(':');
+  if (open >= 0 && (colon < 0 || open < colon)) {
+    let depth = 0;
+    for (let i = open; i < spec.length; i++) {
+      if (spec[i] === '(') depth++;
+      else if (spec[i] === ')' && --depth === 0) {
+        const rest = spec.slice(i + 1).trim();
+        const name = spec.slice(0, open).trim();
+        if (rest !== '' && !rest.startsWith(':')) {
+          throw new UsageError(`${describeScheduler(name)}: unexpected '${rest}' after ')'; write ${name}(SPEC; SPEC):key=value,...`);
+        }
+        return { name, parts: spec.slice(open + 1, i), ...(rest === '' ? {} : { body: rest.slice(1) }) };
+      }
+    }
+    throw new UsageError(`unbalanced '(' in scheduler spec '${spec}'`);
+  }
+  if (colon < 0) return { name: spec };
+  return { name: spec.slice(0, colon).trim(), body: spec.slice(colon + 1) };
+}
+
+function parseSpecAt(text: string, depth: number): ResolvedSchedulerSpec {
   const spec = text.trim();
   if (spec === '') throw new UsageError(`empty scheduler spec; expected name or name:key=value,... with a name from ${SCHEDULER_NAMES.join(', ')}`);
-  const colon = spec.indexOf(':');
-  const name = (colon < 0 ? spec : spec.slice(0, colon)).trim();
+  const { name, parts, body } = splitSpec(spec);
   const definition = lookUpScheduler(name);
   const where = describeScheduler(name);
+  const partsParam = definition.params.find((param) => param.type === 'spec-list');
 
   const given: Record<string, ParamValue> = {};
+  if (partsParam && parts === undefined) {
+    throw new UsageError(`${where} needs its parts in parentheses: ${name}(SPEC; SPEC; ...)${name === 'sequential' ? ':milestones=m1|m2' : ''}`);
+  }
+  if (!partsParam && parts !== undefined) throw new UsageError(`${where} takes no parts in parentheses; write ${name}:key=value,...`);
+  if (partsParam && parts !== undefined) {
+    if (depth >= MAX_COMPOSITE_DEPTH) throw new UsageError(`${where}: composites nest at most ${MAX_COMPOSITE_DEPTH} deep`);
+    const texts = splitTopLevel(parts, ';', where).map((part) => part.trim());
+    if (texts.some((part) => part === '')) throw new UsageError(`${where}: an empty part in '(${parts})'; separate specs with ;`);
+    if (texts.length > MAX_COMPOSITE_PARTS) throw new UsageError(`${where}: at most ${MAX_COMPOSITE_PARTS} parts, got ${texts.length}`);
+    for (const part of texts) {
+      const resolved = parseSpecAt(part, depth + 1);
+      for (const key of [LABEL_KEY, 'unit']) {
+        if (new RegExp(`[:,]\\s*${key}\\s*=`).test(part.replace(/\(.*\)/s, '()'))) {
+          throw new UsageError(`${where}: '${key}=' belongs on the ${name}(...) itself, not on its part '${resolved.spec}'`);
+        }
+      }
+    }
+    given[partsParam.key] = texts.join('; ');
+  }
+
   let label: string | undefined;
-  if (colon >= 0) {
-    const body = spec.slice(colon + 1);
+  if (body !== undefined) {
     if (body.trim() === '') throw new UsageError(`${where}: nothing after ':' in '${spec}'; write ${name} alone or ${name}:key=value,...`);
     const seen = new Set<string>();
     for (const pair of body.split(',')) {
@@ -98,6 +149,17 @@ export function parseSchedulerSpec(text: string): ResolvedSchedulerSpec {
     }
   }
   return Object.freeze({ label: label ?? spec, name, params: completeParams(definition, given), spec });
+}
+
+/**
+ * Parses and validates one spec (from -s/--scheduler, or a bare name from
+ * --schedulers). Composites take their parts in parentheses, separated by `;`:
+ * `sequential(linear:total_iters=5; cosine):milestones=5`; the parts are any
+ * specs (nested composites too), so their own `:`, `,` and `|` stay inside the
+ * parentheses and never mix with the composite's parameters after `):`.
+ */
+export function parseSchedulerSpec(text: string): ResolvedSchedulerSpec {
+  return parseSpecAt(text, 0);
 }
 
 /**

@@ -1,11 +1,15 @@
 /**
- * Every scheduler against learning-rate sequences recorded from PyTorch
- * (scripts/golden/generate.py -> test/fixtures/schedules/*.json).
+ * Every scheduler against learning-rate sequences recorded from the library
+ * whose semantics it has: PyTorch (scripts/golden/generate.py), Keras
+ * (generate_keras.py), Hugging Face transformers (generate_transformers.py),
+ * optax (generate_optax.py) and timm (generate_timm.py), in
+ * test/fixtures/schedules/*.json. Each fixture states its tolerance: relative
+ * 1e-9 for float64 sources, 1e-5 for float32 ones (Keras, optax).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createScheduler, learningRates, parseSchedulerSpec, SCHEDULER_NAMES } from '../../src/schedulers/index.js';
+import { createScheduler, learningRates, parseSchedulerSpec, SCHEDULER_NAMES, SCHEDULER_REGISTRY } from '../../src/schedulers/index.js';
 import type { ScheduleContext } from '../../src/schedulers/index.js';
 
 interface GoldenCase {
@@ -13,15 +17,31 @@ interface GoldenCase {
   readonly context: ScheduleContext;
   readonly steps: number;
   readonly metrics?: number[];
-  readonly torch: string;
+  /** The library call that produced `lr` (PyTorch fixtures name it `torch`). */
+  readonly call?: string;
+  readonly torch?: string;
   readonly lr: number[];
+}
+
+interface Tolerance {
+  readonly precision: 'float64' | 'float32';
+  readonly relative: number;
+  /** Absolute floor as a fraction of the case's largest rate (float32 cancellation near 0). */
+  readonly absoluteOfPeak: number;
 }
 
 interface GoldenFixture {
   readonly scheduler: string;
-  readonly torch: string;
+  /** Library the sequences come from; PyTorch fixtures predate the field. */
+  readonly library?: string;
+  readonly versions?: Readonly<Record<string, string>>;
+  readonly tolerance?: Tolerance;
+  readonly torch?: string;
   readonly cases: GoldenCase[];
 }
+
+/** The PyTorch fixtures' tolerance: relative 1e-9 with an absolute floor where PyTorch's rate is 0. */
+const PYTORCH_TOLERANCE: Tolerance = { precision: 'float64', relative: 1e-9, absoluteOfPeak: 1e-15 };
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/schedules');
 const fixtures: GoldenFixture[] = readdirSync(FIXTURES)
@@ -29,18 +49,28 @@ const fixtures: GoldenFixture[] = readdirSync(FIXTURES)
   .sort()
   .map((file) => JSON.parse(readFileSync(join(FIXTURES, file), 'utf8')) as GoldenFixture);
 
-/** Relative 1e-9; the absolute floor only matters where PyTorch's rate is exactly 0 or within rounding of it. */
-function closeTo(actual: number, expected: number): boolean {
-  return Math.abs(actual - expected) <= 1e-9 * Math.max(Math.abs(actual), Math.abs(expected)) + 1e-15;
+function closeTo(actual: number, expected: number, tolerance: Tolerance, peak: number): boolean {
+  return Math.abs(actual - expected) <= tolerance.relative * Math.max(Math.abs(actual), Math.abs(expected)) + tolerance.absoluteOfPeak * Math.max(peak, 1e-15 / tolerance.absoluteOfPeak);
 }
 
-describe('golden sequences from PyTorch', () => {
+/** The library each origin's fixtures must come from. */
+const LIBRARY_OF_ORIGIN: Readonly<Record<string, string>> = { pytorch: 'torch', keras: 'keras', huggingface: 'transformers', optax: 'optax', timm: 'timm' };
+
+describe('golden sequences from the libraries', () => {
   it('cover every registered scheduler', () => {
     expect(fixtures.map((fixture) => fixture.scheduler).sort()).toEqual([...SCHEDULER_NAMES].sort());
   });
 
-  it('record the torch version', () => {
-    for (const fixture of fixtures) expect(fixture.torch).toMatch(/^\d+\.\d+/);
+  it('record the version of the library each scheduler claims to reproduce, and a tolerance that fits its precision', () => {
+    for (const fixture of fixtures) {
+      const origin = SCHEDULER_REGISTRY[fixture.scheduler]!.origin ?? 'pytorch';
+      const library = LIBRARY_OF_ORIGIN[origin]!;
+      const version = library === 'torch' ? (fixture.torch ?? fixture.versions?.torch) : fixture.versions?.[library];
+      expect(version, fixture.scheduler).toMatch(/^\d+\.\d+/);
+      const tolerance = fixture.tolerance ?? PYTORCH_TOLERANCE;
+      expect(tolerance.relative, fixture.scheduler).toBe(tolerance.precision === 'float32' ? 1e-5 : 1e-9);
+      expect(tolerance.precision, fixture.scheduler).toBe(origin === 'keras' || origin === 'optax' ? 'float32' : 'float64');
+    }
   });
 
   it('have at least 3 cases per scheduler', () => {
@@ -48,15 +78,17 @@ describe('golden sequences from PyTorch', () => {
   });
 
   for (const fixture of fixtures) {
-    describe(fixture.scheduler, () => {
+    const tolerance = fixture.tolerance ?? PYTORCH_TOLERANCE;
+    describe(`${fixture.scheduler} (${tolerance.precision}, relative ${tolerance.relative})`, () => {
       for (const golden of fixture.cases) {
-        it(`${golden.spec} matches ${golden.torch}`, async () => {
+        it(`${golden.spec} matches ${golden.call ?? golden.torch}`, async () => {
           const scheduler = await createScheduler(parseSchedulerSpec(golden.spec), golden.context);
           const rates = learningRates(scheduler, golden.steps, golden.metrics);
           expect(rates).toHaveLength(golden.lr.length);
+          const peak = Math.max(...golden.lr.map(Math.abs));
           const mismatches = rates
-            .map((rate, step) => ({ step, rate, torch: golden.lr[step]! }))
-            .filter(({ rate, torch }) => !closeTo(rate, torch));
+            .map((rate, step) => ({ step, rate, expected: golden.lr[step]! }))
+            .filter(({ rate, expected }) => !closeTo(rate, expected, tolerance, peak));
           expect(mismatches).toEqual([]);
         });
       }
