@@ -47,6 +47,7 @@ from torch.optim.lr_scheduler import (
     ReduceLROnPlateau,
     SequentialLR,
     StepLR,
+    ChainedScheduler,
 )
 
 REPO = Path(__file__).resolve().parents[2]
@@ -391,7 +392,61 @@ def custom_cases() -> list[dict]:
     ]
 
 
+def sequential_cases() -> list[dict]:
+    # Parts' run-length defaults are their own spans: cosine's T_max = 30 - 5 = 25.
+    return [
+        closed_form_case("sequential(linear:start_factor=0.1,total_iters=5; cosine):milestones=5", context(0.1, 30), 30,
+                         lambda o: SequentialLR(o, [LinearLR(o, start_factor=0.1, end_factor=1.0, total_iters=5),
+                                                    CosineAnnealingLR(o, T_max=25, eta_min=0.0)], milestones=[5]),
+                         "SequentialLR([LinearLR(start_factor=0.1, total_iters=5), CosineAnnealingLR(T_max=25)], milestones=[5])"),
+        closed_form_case("sequential(constant:factor=0.5,total_iters=3; exponential:gamma=0.9; step:step_size=4,gamma=0.5):milestones=6|15",
+                         context(0.1, 30), 30,
+                         lambda o: SequentialLR(o, [ConstantLR(o, factor=0.5, total_iters=3), ExponentialLR(o, gamma=0.9),
+                                                    StepLR(o, step_size=4, gamma=0.5)], milestones=[6, 15]),
+                         "SequentialLR([ConstantLR(factor=0.5, total_iters=3), ExponentialLR(gamma=0.9), StepLR(step_size=4, gamma=0.5)], milestones=[6, 15])"),
+        # Recursive (chainable) parts restart from their closed form at step 0 of their milestone.
+        closed_form_case("sequential(exponential:gamma=0.5; multistep:milestones=2|4,gamma=0.5; "
+                         "linear:start_factor=0.5,end_factor=1,total_iters=4):milestones=3|9,unit=batch",
+                         context(0.2, 2, 10), 20,
+                         lambda o: SequentialLR(o, [ExponentialLR(o, gamma=0.5), MultiStepLR(o, milestones=[2, 4], gamma=0.5),
+                                                    LinearLR(o, start_factor=0.5, end_factor=1.0, total_iters=4)], milestones=[3, 9]),
+                         "SequentialLR([ExponentialLR(gamma=0.5), MultiStepLR([2, 4], gamma=0.5), LinearLR(0.5, 1.0, 4)], milestones=[3, 9])"),
+        closed_form_case("sequential(polynomial:total_iters=4,power=2; cosine_restarts:t_0=3):milestones=6", context(0.05, 20), 20,
+                         lambda o: SequentialLR(o, [PolynomialLR(o, total_iters=4, power=2.0),
+                                                    CosineAnnealingWarmRestarts(o, T_0=3, T_mult=1, eta_min=0.0)], milestones=[6]),
+                         "SequentialLR([PolynomialLR(total_iters=4, power=2.0), CosineAnnealingWarmRestarts(T_0=3)], milestones=[6])"),
+    ]
+
+
+def chained_cases() -> list[dict]:
+    module = f"{MODULES}/exponential-default.mjs"
+    return [
+        closed_form_case("chained(constant:factor=0.5,total_iters=4; exponential:gamma=0.9)", context(0.1, 20), 20,
+                         lambda o: ChainedScheduler([ConstantLR(o, factor=0.5, total_iters=4), ExponentialLR(o, gamma=0.9)]),
+                         "ChainedScheduler([ConstantLR(factor=0.5, total_iters=4), ExponentialLR(gamma=0.9)])"),
+        closed_form_case("chained(linear:start_factor=0.2,total_iters=5; step:step_size=3,gamma=0.5; multistep:milestones=10|15,gamma=0.1)",
+                         context(0.1, 25), 25,
+                         lambda o: ChainedScheduler([LinearLR(o, start_factor=0.2, end_factor=1.0, total_iters=5),
+                                                     StepLR(o, step_size=3, gamma=0.5), MultiStepLR(o, milestones=[10, 15], gamma=0.1)]),
+                         "ChainedScheduler([LinearLR(0.2, 1.0, 5), StepLR(3, 0.5), MultiStepLR([10, 15], 0.1)])"),
+        # A part reaching 0 (PolynomialLR at total_iters) keeps the chain at 0.
+        closed_form_case("chained(polynomial:total_iters=10,power=2; exponential:gamma=0.95)", context(0.1, 15), 15,
+                         lambda o: ChainedScheduler([PolynomialLR(o, total_iters=10, power=2.0), ExponentialLR(o, gamma=0.95)]),
+                         "ChainedScheduler([PolynomialLR(total_iters=10, power=2.0), ExponentialLR(gamma=0.95)])"),
+        # LambdaLR (custom) and CosineAnnealingWarmRestarts overwrite the rate; later parts multiply their step ratios onto it.
+        closed_form_case(f"chained(exponential:gamma=0.5; custom:module={module}; step:step_size=3,gamma=0.5)", context(0.1, 12), 12,
+                         lambda o: ChainedScheduler([ExponentialLR(o, gamma=0.5), LambdaLR(o, lambda t: 0.9 ** t),
+                                                     StepLR(o, step_size=3, gamma=0.5)]),
+                         "ChainedScheduler([ExponentialLR(0.5), LambdaLR(lambda t: 0.9 ** t), StepLR(3, 0.5)])"),
+        closed_form_case("chained(cosine_restarts:t_0=5; exponential:gamma=0.9)", context(0.1, 16), 16,
+                         lambda o: ChainedScheduler([CosineAnnealingWarmRestarts(o, T_0=5, T_mult=1, eta_min=0.0), ExponentialLR(o, gamma=0.9)]),
+                         "ChainedScheduler([CosineAnnealingWarmRestarts(T_0=5), ExponentialLR(gamma=0.9)])"),
+    ]
+
+
 ALL = {
+    "sequential": sequential_cases,
+    "chained": chained_cases,
     "step": step_cases,
     "multistep": multistep_cases,
     "exponential": exponential_cases,
@@ -410,7 +465,10 @@ ALL = {
 
 def main() -> None:
     OUT_DIR.mkdir(parents=True, exist_ok=True)
+    only = set(sys.argv[1:])  # e.g. `generate.py sequential chained` rewrites just those
     for name, make_cases in ALL.items():
+        if only and name not in only:
+            continue
         cases = make_cases()
         for case in cases:
             if not all(math.isfinite(lr) for lr in case["lr"]):
