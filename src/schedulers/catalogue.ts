@@ -3,8 +3,8 @@
  * `lr-compare schedules`, a short summary for --help text, and the markdown of
  * docs/schedulers.md (a test keeps that file equal to this output).
  */
-import type { SchedulerDefinition } from './definition.js';
-import { LABEL_DESCRIPTION, LABEL_KEY, SHARED_PARAMS } from './definition.js';
+import type { SchedulerDefinition, SchedulerOrigin } from './definition.js';
+import { LABEL_DESCRIPTION, LABEL_KEY, ORIGIN_TITLES, SHARED_PARAMS } from './definition.js';
 import type { ParamDefinition } from './params.js';
 import { describeAllowed, describeDefault } from './params.js';
 import { ALL_SCHEDULERS, ARTICLE_SCHEDULERS, SCHEDULER_REGISTRY } from './registry.js';
@@ -16,8 +16,28 @@ const SCHEDULE_LENGTH =
 const GRAMMAR =
   "A spec is `name` or `name:key=value,key=value`; list values use `|` (`multistep:milestones=30|60|90,gamma=0.1`).";
 
+const COMPOSITE_GRAMMAR =
+  "Composites take their parts in parentheses, separated by `;`, before their own parameters: `sequential(linear:start_factor=0.1,total_iters=5; cosine):milestones=5`, `chained(constant:factor=0.5; exponential:gamma=0.9)`. Parts nest; their `:`, `,` and `|` stay inside the parentheses.";
+
 function definitions(): SchedulerDefinition[] {
   return Object.values(SCHEDULER_REGISTRY);
+}
+
+function originOf(definition: SchedulerDefinition): SchedulerOrigin {
+  return definition.origin ?? 'pytorch';
+}
+
+/** The registry's schedulers grouped by origin, in ORIGIN_TITLES order, each group in registry order. */
+function groups(): { origin: SchedulerOrigin; title: string; members: SchedulerDefinition[] }[] {
+  return (Object.keys(ORIGIN_TITLES) as SchedulerOrigin[])
+    .map((origin) => ({ origin, title: ORIGIN_TITLES[origin], members: definitions().filter((definition) => originOf(definition) === origin) }))
+    .filter((group) => group.members.length > 0);
+}
+
+/** "Keras: keras.optimizers.schedules.ExponentialDecay" */
+function semantics(definition: SchedulerDefinition): string {
+  const library = ORIGIN_TITLES[originOf(definition)].split(' (')[0]!;
+  return `${library} semantics: ${definition.pytorch}`;
 }
 
 /** The parameters a scheduler defines itself (plateau's narrowed `unit` included), without the shared ones. */
@@ -60,20 +80,25 @@ const LABEL_ROW = [LABEL_KEY, 'text', 'default the spec', LABEL_DESCRIPTION];
 /** The full catalogue for `lr-compare schedules`. */
 export function renderCatalogue(): string {
   const lines: string[] = [
-    'Learning-rate schedulers (PyTorch semantics; names and parameters follow torch.optim.lr_scheduler).',
+    'Learning-rate schedulers, grouped by the library whose semantics and parameter names each one has.',
     `Select with --schedulers name,name,... ('${ALL_SCHEDULERS}' = ${ARTICLE_SCHEDULERS.join(', ')}) or -s/--scheduler 'name:key=value,...'.`,
     GRAMMAR.replaceAll('`', ''),
+    ...wrap(COMPOSITE_GRAMMAR.replaceAll('`', ''), '', ''),
     ...wrap(`Defaults that depend on the run use the ${SCHEDULE_LENGTH}.`, '', ''),
     '',
   ];
-  for (const definition of definitions()) {
-    const tags = [isArticle(definition) ? `in '${ALL_SCHEDULERS}'` : '', `PyTorch: ${definition.pytorch}`].filter(Boolean).join('; ');
-    lines.push(`${definition.name} - ${definition.summary} (${tags})`);
-    const own = ownParams(definition);
-    if (own.length > 0) lines.push(...padColumns(paramRows(own), '    '));
-    else lines.push('    (no parameters of its own)');
-    for (const note of definition.notes ?? []) lines.push(...wrap(note.replaceAll('`', ''), '    note: ', '          '));
-    lines.push('');
+  for (const group of groups()) {
+    lines.push(`== ${group.title} ==`, '');
+    for (const definition of group.members) {
+      const tags = [isArticle(definition) ? `in '${ALL_SCHEDULERS}'` : '', semantics(definition)].filter(Boolean).join('; ');
+      lines.push(`${definition.name} - ${definition.summary} (${tags})`);
+      const own = ownParams(definition);
+      if (own.length > 0) lines.push(...padColumns(paramRows(own), '    '));
+      else lines.push('    (no parameters of its own)');
+      if (definition.differs) lines.push(...wrap(definition.differs.replaceAll('`', ''), '    vs:   ', '          '));
+      for (const note of definition.notes ?? []) lines.push(...wrap(note.replaceAll('`', ''), '    note: ', '          '));
+      lines.push('');
+    }
   }
   lines.push('Every scheduler also takes:');
   lines.push(...padColumns([...paramRows(SHARED_PARAMS), LABEL_ROW], '    '));
@@ -82,16 +107,23 @@ export function renderCatalogue(): string {
 
 /** A short catalogue for the --help text of commands that take scheduler specs. */
 export function renderCatalogueSummary(): string {
-  const rows = definitions().map((definition) => {
-    const defaults = ownParams(definition)
-      .filter((param) => param.key !== 'unit')
-      .map((param) => `${param.key}=${describeDefault(param).split(' (')[0]}`);
-    return [definition.name + (isArticle(definition) ? '*' : ''), definition.summary + (defaults.length ? ` [${defaults.join(', ')}]` : '')];
-  });
+  const lines: string[] = [`Schedulers by origin (* = in '${ALL_SCHEDULERS}'; 'lr-compare schedules' lists parameters, ranges, differences):`];
+  for (const group of groups()) {
+    lines.push(` ${group.title}:`);
+    const rows = group.members.map((definition) => [
+      definition.name + (isArticle(definition) ? '*' : ''),
+      `${definition.pytorch.replace(/^(torch\.optim\.lr_scheduler|keras\.optimizers\.schedules|keras\.callbacks|transformers|optax|timm\.scheduler)\./, '')}: ${definition.summary}`,
+    ]);
+    const width = Math.max(...rows.map(([name]) => name!.length));
+    for (const [name, text] of rows) {
+      const prefix = `  ${name!.padEnd(width)}  `;
+      lines.push(...wrap(text!, prefix, ' '.repeat(prefix.length)));
+    }
+  }
   return [
-    `Schedulers (* = in '${ALL_SCHEDULERS}'; 'lr-compare schedules' lists every parameter and range):`,
-    ...padColumns(rows, '  '),
+    ...lines,
     GRAMMAR.replaceAll('`', ''),
+    ...wrap(COMPOSITE_GRAMMAR.replaceAll('`', ''), '', ''),
     `(${SCHEDULE_LENGTH}.)`,
     `Every scheduler also takes ${SHARED_PARAMS.map((param) => `${param.key}=${describeAllowed(param).replace(/^whole number /, 'N ').replace(/^number /, 'f ')}`).join(', ')}, ${LABEL_KEY}=text.`,
   ].join('\n');
@@ -117,11 +149,17 @@ export function renderCatalogueMarkdown(): string {
     '',
     '# Learning-rate schedulers',
     '',
-    'Each scheduler reproduces its PyTorch counterpart in `torch.optim.lr_scheduler`, checked against',
-    'sequences recorded from PyTorch itself (`scripts/golden/generate.py`, fixtures in `test/fixtures/schedules/`).',
-    'Schedules are pure functions of the step; only `plateau` keeps state.',
+    'Each scheduler reproduces one library\'s schedule, with that library\'s parameter names and semantics:',
+    'PyTorch (`torch.optim.lr_scheduler`), Keras 3, Hugging Face transformers, optax or timm. Each is checked against',
+    'sequences recorded from the library itself (`scripts/golden/generate*.py`, fixtures in `test/fixtures/schedules/`,',
+    'each fixture stating the library versions and its tolerance: relative 1e-9 for float64 sources, 1e-5 for',
+    'float32 ones, Keras and optax). Schedules are pure functions of the step; only `plateau` and `keras_plateau` keep state.',
+    'Each entry says how it differs from its nearest neighbour in another library ("Differs from").',
     '',
     `${GRAMMAR} \`label=...\` names the run.`,
+    '',
+    COMPOSITE_GRAMMAR,
+    '',
     `\`--schedulers ${ALL_SCHEDULERS}\` selects the source article's five: ${ARTICLE_SCHEDULERS.map((name) => `\`${name}\``).join(', ')}.`,
     'Try any spec without training: `lr-compare schedule <spec> --steps N`.',
     '',
@@ -135,13 +173,17 @@ export function renderCatalogueMarkdown(): string {
     `Defaults that depend on the run (cosine's \`t_max\`, onecycle's \`total_steps\`, ...) use the ${SCHEDULE_LENGTH}.`,
     '',
   ];
-  for (const definition of definitions()) {
-    lines.push(`## \`${definition.name}\``, '');
-    lines.push(`${definition.summary} PyTorch: \`${definition.pytorch}\`.${isArticle(definition) ? ` Part of \`${ALL_SCHEDULERS}\`.` : ''}`, '');
-    const own = ownParams(definition);
-    if (own.length > 0) lines.push(...markdownParamTable(own, false), '');
-    for (const note of definition.notes ?? []) lines.push(`- ${note}`);
-    if (definition.notes?.length) lines.push('');
+  for (const group of groups()) {
+    lines.push(`## ${group.title}`, '');
+    for (const definition of group.members) {
+      lines.push(`### \`${definition.name}\``, '');
+      lines.push(`${definition.summary} ${semantics(definition).replace(/: (.*)$/, ': `$1`')}.${isArticle(definition) ? ` Part of \`${ALL_SCHEDULERS}\`.` : ''}`, '');
+      const own = ownParams(definition);
+      if (own.length > 0) lines.push(...markdownParamTable(own, false), '');
+      if (definition.differs) lines.push(`Differs from: ${definition.differs}`, '');
+      for (const note of definition.notes ?? []) lines.push(`- ${note}`);
+      if (definition.notes?.length) lines.push('');
+    }
   }
   return lines.join('\n');
 }

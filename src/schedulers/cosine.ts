@@ -11,6 +11,7 @@ export const cosineScheduler: SchedulerDefinition = {
   name: 'cosine',
   summary: 'Cosine curve from the base rate down to eta_min over t_max steps.',
   pytorch: 'torch.optim.lr_scheduler.CosineAnnealingLR',
+  differs: 'Keras cosine_decay floors at alpha x lr and stays there after decay_steps; Hugging Face cosine_with_warmup and optax warmup_cosine_decay add warmup; timm cosine_cycles stays at lr_min after t_initial.',
   notes: [
     'Past t_max the rate climbs back up along the same cosine (period 2 x t_max), as in PyTorch; it does not stay at eta_min.',
   ],
@@ -59,6 +60,7 @@ export const cosineRestartsScheduler: SchedulerDefinition = {
   name: 'cosine_restarts',
   summary: 'Cosine annealing that restarts at the base rate; each cycle is t_mult times longer (SGDR).',
   pytorch: 'torch.optim.lr_scheduler.CosineAnnealingWarmRestarts',
+  differs: 'Keras cosine_decay_restarts defaults t_mul=2.0 (a float) and lowers each restart by m_mul; timm cosine_cycles limits the cycles (cycle_limit) and decays their peaks.',
   params: [
     {
       key: 't_0',

@@ -7,6 +7,7 @@ export const cyclicScheduler: SchedulerDefinition = {
   name: 'cyclic',
   summary: 'Triangular cycles between base_lr and max_lr (Smith 2017); ignores --lr.',
   pytorch: 'torch.optim.lr_scheduler.CyclicLR',
+  differs: 'No Keras, Hugging Face or optax counterpart; onecycle / optax linear_onecycle are one cycle only.',
   notes: [
     'Sets the rate itself: step 0 uses base_lr, not the run\'s --lr.',
     'With warmup, PyTorch\'s SequentialLR ramps toward the run\'s --lr (CyclicLR leaves the optimizer\'s initial_lr alone) and the cycle then starts at base_lr; lr-compare keeps that.',

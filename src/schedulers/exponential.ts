@@ -6,6 +6,7 @@ export const exponentialScheduler: SchedulerDefinition = {
   name: 'exponential',
   summary: 'Multiplies the rate by gamma every step.',
   pytorch: 'torch.optim.lr_scheduler.ExponentialLR',
+  differs: 'Keras exponential_decay spreads decay_rate over decay_steps (gamma = decay_rate^(1/decay_steps)); optax\'s adds warmup, delay and floor.',
   params: [
     {
       key: 'gamma',

@@ -14,6 +14,7 @@ export const onecycleScheduler: SchedulerDefinition = {
   name: 'onecycle',
   summary: 'Warms up to max_lr then anneals far below the start (Smith & Topin 1cycle); ignores --lr.',
   pytorch: 'torch.optim.lr_scheduler.OneCycleLR',
+  differs: 'optax linear_onecycle has three linear phases (back to the initial rate at pct_final=0.85, then down) with whole-step boundaries.',
   notes: [
     'Sets the rate itself: step 0 uses max_lr / div_factor, not the run\'s --lr; the lowest rate is max_lr / div_factor / final_div_factor.',
     'With warmup, PyTorch\'s SequentialLR ramps toward max_lr / div_factor (OneCycleLR overwrites the optimizer\'s initial_lr); lr-compare keeps that.',

@@ -80,6 +80,7 @@ export const plateauScheduler: SchedulerDefinition = {
   name: 'plateau',
   summary: 'Multiplies the rate by factor when the validation loss stops improving for patience epochs.',
   pytorch: 'torch.optim.lr_scheduler.ReduceLROnPlateau',
+  differs: 'Keras keras_plateau reduces when bad epochs REACH patience (one epoch earlier), uses an absolute min_delta and defaults factor=0.1, patience=10.',
   notes: [
     'Watches the validation loss (or, with mode=max, the validation accuracy), observed at the end of each epoch: a reduction changes the rate from the next epoch on.',
     'Steps per epoch only (unit=epoch).',

@@ -57,7 +57,12 @@ const DEFINITIONS = [
   linearScheduler,
   constantScheduler,
   noneScheduler,
-  customScheduler,
+  // custom.ts belongs to the sandboxing work; its catalogue comparison is added here.
+  {
+    ...customScheduler,
+    differs:
+      'Keras LearningRateSchedule subclasses and optax schedules are also functions of the step; here the function gets (step, baseLr) and returns an absolute rate.',
+  },
   sequentialScheduler,
   chainedScheduler,
   exponentialDecayScheduler,

@@ -6,6 +6,7 @@ export const stepScheduler: SchedulerDefinition = {
   name: 'step',
   summary: 'Multiplies the rate by gamma every step_size steps.',
   pytorch: 'torch.optim.lr_scheduler.StepLR',
+  differs: 'Keras exponential_decay with staircase=true is the same staircase (decay_rate every decay_steps); optax exponential_decay(staircase=True) adds a delay and a floor.',
   params: [
     {
       key: 'step_size',
@@ -50,6 +51,7 @@ export const multistepScheduler: SchedulerDefinition = {
   name: 'multistep',
   summary: 'Multiplies the rate by gamma at each milestone step.',
   pytorch: 'torch.optim.lr_scheduler.MultiStepLR',
+  differs: 'Keras piecewise_constant_decay takes absolute values and changes one step later (step <= boundary keeps the old value).',
   params: [
     {
       key: 'milestones',
