@@ -103,7 +103,7 @@ describe('lr-compare schedule', () => {
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('--epochs <n>');
     expect(result.stdout).toContain('Run-dependent defaults');
-    expect(result.stdout).toContain("Schedulers (* = in 'all'");
+    expect(result.stdout).toContain("Schedulers by origin (* = in 'all'");
   });
 });
 

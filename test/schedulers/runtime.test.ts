@@ -1,4 +1,6 @@
 /** What only the run can tell: context checks, custom modules, learningRates, purity. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
 import { createScheduler, learningRates, parseSchedulerSpec, SCHEDULER_NAMES } from '../../src/schedulers/index.js';
@@ -134,13 +136,23 @@ describe('learningRates', () => {
   });
 });
 
+/** A per-epoch spec of every closed-form scheduler: the first such case of its golden fixture (required parameters given). */
+function exampleSpecs(): string[] {
+  const directory = join(import.meta.dirname, '../fixtures/schedules');
+  return SCHEDULER_NAMES.filter((name) => name !== 'plateau' && name !== 'keras_plateau').map((name) => {
+    const fixture = JSON.parse(readFileSync(join(directory, `${name}.json`), 'utf8')) as { cases: { spec: string }[] };
+    const spec = fixture.cases.map((golden) => golden.spec).find((text) => !/[:,]unit=batch/.test(text) && !/[:,]warmup=/.test(text.replace(/\(.*\)/, '')));
+    if (spec === undefined) throw new Error(`no per-epoch golden case without warmup for ${name}`);
+    return spec;
+  });
+}
+
 describe('closed-form schedules are pure', () => {
-  const specs = SCHEDULER_NAMES.filter((name) => name !== 'plateau').map((name) =>
-    name === 'custom' ? `custom:module=${MODULES}/exponential-default.mjs` : name,
-  );
+  const specs = exampleSpecs();
+  it('cover every closed-form scheduler', () => expect(specs).toHaveLength(SCHEDULER_NAMES.length - 2));
 
   it.each(specs)('%s gives the same rate for a step whatever was asked before', async (spec) => {
-    const scheduler = await closedForm(`${spec}${spec.includes(':') ? ',' : ':'}warmup=3`);
+    const scheduler = await closedForm(`${spec}${spec.replace(/\(.*\)/, '()').includes(':') ? ',' : ':'}warmup=3`);
     const forward = learningRates(scheduler, 20);
     const backward = Array.from({ length: 20 }, (_, index) => 19 - index).map((step) => scheduler.lrAt(step)).reverse();
     expect(backward).toEqual(forward);
