@@ -117,6 +117,9 @@ def cosine_decay_restarts_cases():
         # Default first_decay_steps: a quarter of the schedule (40 / 4).
         schedule_case("cosine_decay_restarts", context(0.1, 40), S.CosineDecayRestarts(0.1, 10),
                       "CosineDecayRestarts(0.1, 10)"),
+        # t_mul near 1: float32 rounding of Keras' log() moves late cycles by more than 1e-5.
+        schedule_case("cosine_decay_restarts:first_decay_steps=1,t_mul=1.1", context(0.1, 120),
+                      S.CosineDecayRestarts(0.1, 1, t_mul=1.1), "CosineDecayRestarts(0.1, 1, t_mul=1.1)"),
         schedule_case("cosine_decay_restarts:first_decay_steps=2,t_mul=3,unit=batch", context(0.2, 4, 20),
                       S.CosineDecayRestarts(0.2, 2, t_mul=3.0), "CosineDecayRestarts(0.2, 2, t_mul=3.0)", unit="batch"),
     ]

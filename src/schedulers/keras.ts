@@ -174,22 +174,23 @@ export const cosineDecayRestartsScheduler: SchedulerDefinition = {
       kind: 'closed-form',
       warmupTarget: baseLr,
       lrAt(step) {
-        let fraction = step / firstDecaySteps;
+        // In float32, op by op as Keras computes it: with t_mul near 1 the restart index comes from
+        // log(1 - fraction (1 - t_mul)) / log(t_mul), and float32 rounding there moves late cycles
+        // by more than 1e-5; rounding each operation (f) as Keras does reproduces them.
+        const f = Math.fround;
+        const [t, m, a] = [f(tMul), f(mMul), f(alpha)];
+        let fraction = f(f(step) / f(firstDecaySteps));
         let restart: number;
-        if (tMul === 1) {
+        if (t === 1) {
           restart = Math.floor(fraction);
-          fraction -= restart;
+          fraction = f(fraction - restart);
         } else {
-          restart = Math.floor(Math.log(1 - fraction * (1 - tMul)) / Math.log(tMul));
-          // The log can land a hair below a whole number at a restart; Keras' float32 log
-          // rounds it up, so snap to the whole number when the period sums agree.
-          const next = restart + 1;
-          if ((1 - tMul ** next) / (1 - tMul) <= fraction + 1e-12) restart = next;
-          const done = (1 - tMul ** restart) / (1 - tMul);
-          fraction = (fraction - done) / tMul ** restart;
+          restart = Math.floor(f(f(Math.log(f(1 - f(fraction * f(1 - t))))) / f(Math.log(t))));
+          const done = f(f(1 - f(t ** restart)) / f(1 - t));
+          fraction = f(f(fraction - done) / f(t ** restart));
         }
-        const cosineDecayed = 0.5 * mMul ** restart * (1 + Math.cos(Math.PI * fraction));
-        return baseLr * ((1 - alpha) * cosineDecayed + alpha);
+        const cosineDecayed = f(f(0.5 * f(m ** restart)) * f(1 + f(Math.cos(f(f(Math.PI) * fraction)))));
+        return f(f(baseLr) * f(f(f(1 - a) * cosineDecayed) + a));
       },
     };
   },
