@@ -27,6 +27,27 @@ beforeAll(() => {
 });
 
 describe('lr-compare schedule', () => {
+  it('draws the warmup-stable-decay schedule people ask for, as transformers computes it (golden fixture)', () => {
+    const spec = 'wsd:num_warmup_steps=10,num_stable_steps=60,num_decay_steps=30';
+    const fixture = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/schedules/wsd.json'), 'utf8')) as { cases: { spec: string; lr: number[] }[] };
+    const golden = fixture.cases.find((candidate) => candidate.spec === spec)!;
+    const { lr } = jsonRates(spec, '--steps', '100');
+    expect(lr).toHaveLength(100);
+    lr.forEach((rate, step) => expect(Math.abs(rate - golden.lr[step]!), `step ${step}`).toBeLessThanOrEqual(1e-9 * golden.lr[step]! + 1e-15));
+    const chart = lrCompare('schedule', spec, '--steps', '100');
+    expect(chart.status).toBe(0);
+    expect(chart.stdout).toContain(`${spec}: learning rate per epoch, steps 0..99`);
+  });
+
+  it('takes composite specs, whose parts keep their own : , and |', () => {
+    const { lr } = jsonRates('sequential(multistep:milestones=1|2,gamma=0.5; constant:factor=0.25,total_iters=1):milestones=3', '--steps', '5');
+    expect(lr).toEqual([0.1, 0.05, 0.025, 0.025, 0.1]);
+    const bad = lrCompare('schedule', 'sequential(step; cosine):milestones=2|3', '--steps', '5');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    expect(bad.stderr).toContain('milestones needs one entry fewer than the parts (2 parts, 2 milestones)');
+  });
+
   it('prints {"spec", "lr"} with --json', () => {
     const result = lrCompare('schedule', 'step:step_size=2,gamma=0.5', '--steps', '5', '--json');
     expect(result.status).toBe(0);
