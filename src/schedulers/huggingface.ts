@@ -154,7 +154,7 @@ export const inverseSqrtScheduler: SchedulerDefinition = {
   differs: 'The Transformer paper\'s "Noam" schedule peaks at 1/sqrt(warmup) of d_model^-0.5; this one peaks at exactly --lr and decays as sqrt(timescale / step). Keras inverse_time_decay decays as 1/step instead.',
   params: [
     WARMUP_STEPS,
-    { key: 'timescale', type: 'integer', range: { min: 1 }, defaultText: 'num_warmup_steps, or 10000 if that is 0', description: 'Steps over which the rate falls by sqrt(2)... from the end of warmup.' },
+    { key: 'timescale', type: 'integer', range: { min: 1 }, defaultText: 'num_warmup_steps, or 10000 if that is 0', description: 'After warmup the rate is lr x sqrt(timescale / (step + timescale - num_warmup_steps)).' },
   ],
   build: ({ params, baseLr }) => {
     const warmup = numberParam(params, 'num_warmup_steps');
