@@ -2,6 +2,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { YieldToEventLoop } from '../train/yield.js';
 import { writeFileAtomic } from '../report/atomic.js';
 import type { ResultsFile } from '../report/results.js';
+import { stopLiveOutput } from '../report/live.js';
 
 export interface InterruptHandler {
   /** The newest results; written, marked incomplete, when a signal arrives. */
@@ -28,6 +29,8 @@ export function installInterruptHandler(options: { out: string; resumeHint: stri
     const latest = handler.latest;
     if (latest) writeFileAtomic(options.out, `${JSON.stringify({ ...latest, complete: false }, null, 2)}\n`);
     const finished = latest?.runs.length ?? 0;
+    // The message goes below the last finished run, not into a half-drawn progress block; the cursor comes back.
+    stopLiveOutput();
     process.stderr.write(
       `\ninterrupted (${signal}): ${finished} finished run(s) saved in ${options.out}, marked incomplete.\n` +
         `resume with: lr-compare ${options.resumeHint}\n`,

@@ -116,11 +116,14 @@ export async function runComparison(request: ComparisonRequest, hooks: Compariso
 
   const jobs = Math.max(1, Math.min(request.jobs ?? 1, pending.length));
   if (jobs > 1) {
-    await runInWorkers(request, selection.name, pending, jobs, { onEpochEnd, onRunFinished: finish });
+    await runInWorkers(request, selection.name, pending, jobs, { onRunStarted: (task) => progress?.runStarted(task), onEpochEnd, onRunFinished: finish });
   } else if (pending.length > 0) {
     const runner = new TaskRunner(request, hooks.callbacks, loaded);
     try {
-      for (const task of pending) finish(task, await runner.run(task, (record) => onEpochEnd(task, record)));
+      for (const task of pending) {
+        progress?.runStarted(task);
+        finish(task, await runner.run(task, (record) => onEpochEnd(task, record)));
+      }
     } finally {
       runner.dispose();
     }

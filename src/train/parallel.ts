@@ -11,6 +11,7 @@ import { UsageError } from '../errors.js';
 const WORKER = fileURLToPath(new URL('./worker.js', import.meta.url));
 
 export interface ParallelHooks {
+  readonly onRunStarted?: (task: RunTask) => void;
   readonly onEpochEnd?: (task: RunTask, record: EpochRecord) => void;
   readonly onRunFinished?: (task: RunTask, result: RunResult) => void;
 }
@@ -41,6 +42,7 @@ export async function runInWorkers(setup: TrainingSetup, backend: BackendName, t
               resolve();
               return;
             }
+            hooks.onRunStarted?.(task);
             worker.send({ type: 'run', task } satisfies ToWorker);
           };
           worker.on('message', (message: FromWorker) => {
