@@ -7,6 +7,8 @@ import { configurationDifference, type ResultsFile } from '../report/results.js'
 import { describeValues } from '../report/statistics.js';
 import { numberOption } from './options.js';
 import { readResultsFile } from '../report/results-file.js';
+import { colorEnabled, terminalWidth } from '../report/terminal.js';
+import type { TableLayouts } from '../report/fit-table.js';
 
 export interface CheckOutcome {
   readonly check: string;
@@ -73,6 +75,20 @@ export function checkResults(results: ResultsFile, thresholds: CheckThresholds):
   return outcomes;
 }
 
+/** The checks' table (full), and for narrow terminals the same checks named shorter ('cosine #2' for repeat 2). */
+export function checkTableModels(outcomes: readonly CheckOutcome[]): TableLayouts {
+  const rows = outcomes.map((outcome) => [
+    outcome.check,
+    outcome.subject,
+    outcome.value === null ? '' : outcome.check.includes('drop') ? `${(100 * outcome.value).toFixed(2)} pts` : outcome.check === 'did not diverge' ? `epoch ${outcome.value}` : percent(outcome.value),
+    outcome.limit === null ? '' : outcome.check.includes('drop') ? `${(100 * outcome.limit).toFixed(2)} pts` : percent(outcome.limit),
+    outcome.verdict.toUpperCase(),
+  ]);
+  const head = ['check', 'run', 'value', 'limit', 'verdict'];
+  const narrow = { head, rows: rows.map(([check, subject, ...rest]) => [check.replace(' vs baseline', ''), subject.replace(/ \(repeat (\d+)\)$/, ' #$1'), ...rest]) };
+  return { full: { head, rows }, narrow };
+}
+
 interface CheckOptions {
   minValAcc?: number;
   minTestAcc?: number;
@@ -114,14 +130,9 @@ export function register(program: Command): void {
       if (options.format === 'json') {
         process.stdout.write(`${JSON.stringify({ passed: failed === 0, checks: outcomes }, null, 2)}\n`);
       } else {
-        const rows = outcomes.map((outcome) => [
-          outcome.check,
-          outcome.subject,
-          outcome.value === null ? '' : outcome.check.includes('drop') ? `${(100 * outcome.value).toFixed(2)} pts` : outcome.check === 'did not diverge' ? `epoch ${outcome.value}` : percent(outcome.value),
-          outcome.limit === null ? '' : outcome.check.includes('drop') ? `${(100 * outcome.limit).toFixed(2)} pts` : percent(outcome.limit),
-          outcome.verdict.toUpperCase(),
-        ]);
-        process.stdout.write(`${renderTable({ head: ['check', 'run', 'value', 'limit', 'verdict'], rows }, options.format, { color: options.format === 'table' && process.stdout.isTTY === true })}\n`);
+        const { full, narrow } = checkTableModels(outcomes);
+        const color = options.format === 'table' && colorEnabled(process.stdout);
+        process.stdout.write(`${renderTable(full, options.format, { color, width: terminalWidth(process.stdout), narrow })}\n`);
         process.stdout.write(`${failed === 0 ? 'all checks passed' : `${failed} of ${outcomes.length} checks failed`}\n`);
       }
       process.exitCode = failed === 0 ? 0 : 1;

@@ -6,6 +6,8 @@ import { OUTPUT_FORMATS, renderTable, type OutputFormat } from '../report/format
 import { configurationDifference, type ResultsFile } from '../report/results.js';
 import { describeValues, SIGNIFICANCE_LEVEL, welchTTest } from '../report/statistics.js';
 import { readResultsFile } from '../report/results-file.js';
+import { colorEnabled, terminalWidth } from '../report/terminal.js';
+import type { TableLayouts } from '../report/fit-table.js';
 
 export interface ComparedScheduler {
   readonly label: string;
@@ -41,6 +43,37 @@ export function compareResults(first: ResultsFile, second: ResultsFile): Compare
   });
 }
 
+/** The side-by-side table as it always was (full) and for narrow terminals: short headers, no % signs. */
+export function comparisonTableModels(compared: readonly ComparedScheduler[]): TableLayouts {
+  const rows = compared.map((entry) => [
+    entry.label,
+    percent(entry.first.bestValidationAccuracy),
+    percent(entry.second.bestValidationAccuracy),
+    `${entry.difference >= 0 ? '+' : ''}${(100 * entry.difference).toFixed(2)} pts`,
+    entry.pValue === null ? 'n/a (needs 2+ repeats in both)' : `p = ${entry.pValue.toFixed(3)}${entry.significant ? ' (significant)' : ''}`,
+    percent(entry.first.testAccuracy),
+    percent(entry.second.testAccuracy),
+    fixed(entry.first.lowestValidationLoss),
+    fixed(entry.second.lowestValidationLoss),
+  ]);
+  const head = ['scheduler', 'best val acc a', 'best val acc b', 'b - a', "Welch's t-test", 'test acc a', 'test acc b', 'lowest val loss a', 'lowest val loss b'];
+  const narrow = {
+    head: ['scheduler', 'best val\nacc % a', 'best val\nacc % b', 'b - a\npts', "Welch's\nt-test", 'test\nacc % a', 'test\nacc % b', 'min val\nloss a', 'min val\nloss b'],
+    rows: compared.map((entry) => [
+      entry.label,
+      (100 * entry.first.bestValidationAccuracy).toFixed(2),
+      (100 * entry.second.bestValidationAccuracy).toFixed(2),
+      `${entry.difference >= 0 ? '+' : ''}${(100 * entry.difference).toFixed(2)}`,
+      entry.pValue === null ? 'n/a: needs\n2+ repeats' : `p=${entry.pValue.toFixed(3)}${entry.significant ? '\nsignificant' : ''}`,
+      (100 * entry.first.testAccuracy).toFixed(2),
+      (100 * entry.second.testAccuracy).toFixed(2),
+      entry.first.lowestValidationLoss.toFixed(3),
+      entry.second.lowestValidationLoss.toFixed(3),
+    ]),
+  };
+  return { full: { head, rows }, narrow };
+}
+
 export function register(program: Command): void {
   program
     .command('compare')
@@ -61,19 +94,9 @@ export function register(program: Command): void {
         process.stdout.write(`${JSON.stringify({ a: pathA, b: pathB, configurationDifference: configDifference, schedulers: compared }, null, 2)}\n`);
         return;
       }
-      const rows = compared.map((entry) => [
-        entry.label,
-        percent(entry.first.bestValidationAccuracy),
-        percent(entry.second.bestValidationAccuracy),
-        `${entry.difference >= 0 ? '+' : ''}${(100 * entry.difference).toFixed(2)} pts`,
-        entry.pValue === null ? 'n/a (needs 2+ repeats in both)' : `p = ${entry.pValue.toFixed(3)}${entry.significant ? ' (significant)' : ''}`,
-        percent(entry.first.testAccuracy),
-        percent(entry.second.testAccuracy),
-        fixed(entry.first.lowestValidationLoss),
-        fixed(entry.second.lowestValidationLoss),
-      ]);
-      const head = ['scheduler', 'best val acc a', 'best val acc b', 'b - a', "Welch's t-test", 'test acc a', 'test acc b', 'lowest val loss a', 'lowest val loss b'];
-      process.stdout.write(`${renderTable({ head, rows }, options.format, { color: options.format === 'table' && process.stdout.isTTY === true })}\n`);
+      const color = options.format === 'table' && colorEnabled(process.stdout);
+      const { full, narrow } = comparisonTableModels(compared);
+      process.stdout.write(`${renderTable(full, options.format, { color, width: terminalWidth(process.stdout), narrow })}\n`);
       if (configDifference) process.stdout.write(`note: the two experiments differ in ${configDifference}\n`);
     });
 }

@@ -50,13 +50,14 @@ async function reportCommand(file: string, options: ReportOptions): Promise<void
   // Without output files: the same table and terminal charts as after `run`.
   const { renderResultsTable } = await import('../report/table.js');
   const { renderTerminalCharts } = await import('../report/terminal-charts.js');
-  const color = process.stdout.isTTY === true;
+  const { colorEnabled, terminalWidth } = await import('../report/terminal.js');
+  const color = colorEnabled(process.stdout);
   const width = Math.min(120, Math.max(60, process.stdout.columns ?? 80));
   if (results.runs.length === 0) {
     process.stdout.write('No run has finished yet: there is nothing to report.\n');
     return;
   }
-  process.stdout.write(`${renderResultsTable(results, { color })}\n\n${renderTerminalCharts(results, { color, width })}\n`);
+  process.stdout.write(`${renderResultsTable(results, { color, width: terminalWidth(process.stdout) })}\n\n${renderTerminalCharts(results, { color, width })}\n`);
 }
 
 export function register(program: Command): void {

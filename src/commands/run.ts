@@ -8,6 +8,7 @@ import { writeHtmlReport } from '../report/html.js';
 import { ProgressReporter } from '../report/progress.js';
 import { configurationDifference, type ResultsFile } from '../report/results.js';
 import { renderResultsTable } from '../report/table.js';
+import { colorEnabled, terminalWidth } from '../report/terminal.js';
 import { renderTerminalCharts } from '../report/terminal-charts.js';
 import { parseSchedulerSpec, renderCatalogueSummary, resolveSchedulerSelection } from '../schedulers/index.js';
 import { describeSelection } from '../train/backend.js';
@@ -166,7 +167,7 @@ async function runCommand(options: RunOptions, command: Command): Promise<void> 
     finishedRuns: previous?.runs,
   };
   const quiet = options.quiet === true || format === 'json';
-  const progress = new ProgressReporter(process.stderr, experiment.epochs, options.quiet === true);
+  const progress = new ProgressReporter(process.stderr, experiment.epochs, options.quiet === true, { repeats: experiment.repeats });
   const resumeArguments = [...process.argv.slice(2), ...(options.resume ? [] : ['--resume'])];
   const interrupt = installInterruptHandler({ out, resumeHint: resumeArguments.map(shellQuote).join(' ') });
   let results: ResultsFile;
@@ -187,6 +188,8 @@ async function runCommand(options: RunOptions, command: Command): Promise<void> 
       },
     });
   } finally {
+    // Before the table, or an error's message: no progress block left on screen.
+    progress.stop();
     interrupt.remove();
   }
   writeFileAtomic(out, `${JSON.stringify(results, null, 2)}\n`);
@@ -195,8 +198,8 @@ async function runCommand(options: RunOptions, command: Command): Promise<void> 
   if (format === 'json') {
     process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
   } else {
-    const color = format === 'table' && process.stdout.isTTY === true;
-    process.stdout.write(`${renderResultsTable(results, { color, format })}\n`);
+    const color = format === 'table' && colorEnabled(process.stdout);
+    process.stdout.write(`${renderResultsTable(results, { color, format, width: terminalWidth(process.stdout) })}\n`);
     if (options.chart && format === 'table') process.stdout.write(`\n${renderTerminalCharts(results, { color, width: process.stdout.columns })}\n`);
   }
   if (!quiet) {

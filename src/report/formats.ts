@@ -1,4 +1,4 @@
-import Table from 'cli-table3';
+import { renderFittedTable, renderBordered } from './fit-table.js';
 
 export const OUTPUT_FORMATS = ['table', 'markdown', 'json'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -10,19 +10,8 @@ export interface TableModel {
   readonly rows: readonly (readonly string[])[];
 }
 
-/** Rows without separators unless cells span several lines. */
-const COMPACT_ROWS = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
-
 export function renderTerminalTable(model: TableModel, options: { color?: boolean } = {}): string {
-  const multiLine = model.rows.some((row) => row.some((cell) => cell.includes('\n')));
-  const table = new Table({
-    head: [...model.head],
-    style: options.color ? { head: ['cyan'] } : { head: [], border: [] },
-    colAligns: ['left', ...model.head.slice(1).map(() => 'right' as const)],
-    ...(multiLine ? {} : { chars: COMPACT_ROWS }),
-  });
-  for (const row of model.rows) table.push([...row]);
-  return table.toString();
+  return renderBordered(model, options.color);
 }
 
 function markdownCell(text: string): string {
@@ -38,6 +27,15 @@ export function renderMarkdownTable(model: TableModel): string {
   return lines.join('\n');
 }
 
-export function renderTable(model: TableModel, format: Exclude<OutputFormat, 'json'>, options: { color?: boolean } = {}): string {
-  return format === 'markdown' ? renderMarkdownTable(model) : renderTerminalTable(model, options);
+/**
+ * `width`: the terminal's columns to fit (see fit-table.ts), with `narrow` the
+ * model to use when the full one does not fit; undefined keeps the full table.
+ */
+export function renderTable(
+  model: TableModel,
+  format: Exclude<OutputFormat, 'json'>,
+  options: { color?: boolean; width?: number; narrow?: TableModel } = {},
+): string {
+  if (format === 'markdown') return renderMarkdownTable(model);
+  return renderFittedTable({ full: model, narrow: options.narrow }, options.width, options.color);
 }
