@@ -5,7 +5,8 @@ import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { loadMnist } from '../data/mnist.js';
 import { assertWritable, writeFileAtomic } from '../report/atomic.js';
-import { rate } from '../report/format.js';
+import { duration, rate } from '../report/format.js';
+import { createTaskProgress } from '../report/live.js';
 import { BACKEND_CHOICES, BACKEND_PACKAGES, describeSelection, selectBackend, type BackendChoice } from '../train/backend.js';
 import {
   findLearningRate,
@@ -103,7 +104,8 @@ async function findLrCommand(options: FindLrOptions): Promise<void> {
 
   const selection = await selectBackend(options.backend);
   if (!options.quiet) process.stderr.write(`${describeSelection(selection)}\n`);
-  const live = !options.quiet && process.stderr.isTTY === true;
+  // A bar over the steps on a terminal, a line per quarter in logs, nothing when quiet.
+  const progress = createTaskProgress({ label: 'range test', total: options.steps, quiet: options.quiet });
   const result = await findLearningRate({
     train: data.train,
     start: options.start,
@@ -113,12 +115,9 @@ async function findLrCommand(options: FindLrOptions): Promise<void> {
     optimizer: options.optimizer,
     batchSize: options.batchSize,
     seed: options.seed,
-    onStep: live
-      ? (point, steps) =>
-          process.stderr.write(`\r\x1b[2Krange test step ${point.step + 1}/${steps} lr ${rate(point.lr)} loss ${point.loss.toFixed(4)}`)
-      : undefined,
+    onStep: (point) => progress.update(point.step + 1, `lr ${rate(point.lr)}  loss ${point.loss.toFixed(4)}`),
   });
-  if (live) process.stderr.write('\r\x1b[2K');
+  progress.finish(`range test: ${result.curve.length} steps in ${duration(result.seconds)}`);
 
   const file: FindLrFile = {
     version: FIND_LR_FILE_VERSION,

@@ -15,6 +15,7 @@ import { describeSelection } from '../train/backend.js';
 import { runComparison, type ComparisonRequest } from '../train/comparison.js';
 import { parseShard } from '../train/plan.js';
 import { suggestBaseLearningRate } from '../train/lr-finder.js';
+import { createTaskProgress, type TaskProgress } from '../report/live.js';
 import { rate } from '../report/format.js';
 import type { ResolvedSchedulerSpec } from '../schedulers/types.js';
 import { readResultsFile } from '../report/results-file.js';
@@ -130,7 +131,13 @@ async function runCommand(options: RunOptions, command: Command): Promise<void> 
   let lrAuto: ComparisonRequest['lrAuto'];
   if (experiment.lr === 'auto') {
     // One range test with the base seed: every scheduler and repeat then shares the rate.
+    // Its bar on a terminal; in logs only the suggestion's line (plainEvery > 1: no step lines).
+    let rangeTest: TaskProgress | undefined;
     const auto = await suggestBaseLearningRate({
+      onStep: (point, steps) => {
+        rangeTest ??= createTaskProgress({ label: '--lr auto: range test', total: steps, quiet: options.quiet === true, plainEvery: 2 });
+        rangeTest.update(point.step + 1, `lr ${rate(point.lr)}`);
+      },
       samples: experiment.samples,
       valSplit: experiment.valSplit,
       dataDir: experiment.dataDir ? resolve(experiment.dataDir) : undefined,
@@ -143,7 +150,9 @@ async function runCommand(options: RunOptions, command: Command): Promise<void> 
     const description = auto.finder.suggestions[auto.rule].description;
     lrAuto = { rule: auto.rule, learningRate: lr, description };
     specs = specs.map((spec) => withSuggestedPeak(spec, lr));
-    if (!options.quiet) process.stderr.write(`--lr auto: the range test suggests ${rate(lr)} (${auto.rule}: ${description})\n`);
+    const suggested = `--lr auto: the range test suggests ${rate(lr)} (${auto.rule}: ${description})`;
+    if (rangeTest) rangeTest.finish(suggested);
+    else if (!options.quiet) process.stderr.write(`${suggested}\n`);
   } else {
     lr = experiment.lr;
   }

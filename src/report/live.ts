@@ -13,7 +13,7 @@
 import cliCursor from 'cli-cursor';
 import { createLogUpdate } from 'log-update';
 import { duration } from './format.js';
-import { colorEnabled, displayMode, paint, truncate, visibleWidth, type DisplayMode, type Environment, type ProgressTarget } from './terminal.js';
+import { colorEnabled, displayMode, padEnd, paint, truncate, visibleWidth, type DisplayMode, type Environment, type ProgressTarget } from './terminal.js';
 
 export type { DisplayMode, ProgressTarget } from './terminal.js';
 
@@ -79,7 +79,8 @@ export class LiveBlock {
       this.stream.write(`${line}\n`);
       return;
     }
-    this.render.persist(this.fit([line]).join('\n'));
+    // Lines that stay are never redrawn, so they may wrap: nothing of a message is cut.
+    this.render.persist(line);
     this.drawn = false;
     this.draw();
   }
@@ -161,6 +162,33 @@ export function fitLine(parts: LineParts, width: number, color = false): string 
     }
     optional.pop();
   }
+}
+
+/**
+ * Lines of one table-like group (the runs of the live block): the same bar
+ * width and the same optional parts for all, each part padded to the widest,
+ * so bars and values line up from one line to the next.
+ */
+export function fitRows(rows: readonly LineParts[], width: number, color = false): string[] {
+  if (rows.length === 0) return [];
+  const parts = Math.max(...rows.map((row) => row.optional?.length ?? 0));
+  const { min, max } = rows[0].barWidth ?? { min: 6, max: 24 };
+  const columnWidth = (column: number) => Math.max(0, ...rows.map((row) => visibleWidth(row.optional?.[column] ?? '')));
+  const textWidth = Math.max(...rows.map((row) => visibleWidth(row.text)));
+  for (let kept = parts; kept >= 0; kept--) {
+    const widths = Array.from({ length: kept }, (_, column) => columnWidth(column));
+    const body = textWidth + widths.reduce((sum, w) => sum + 2 + w, 0);
+    const room = width - body - 1;
+    if (room >= min || kept === 0) {
+      return rows.map((row) => {
+        const cells = [padEnd(row.text, textWidth), ...widths.map((w, column) => padEnd(row.optional?.[column] ?? '', w))];
+        const text = cells.join('  ').trimEnd();
+        if (room < min || row.fraction === undefined) return fitPlain(text, width);
+        return `${bar(row.fraction, Math.min(max, room), color)} ${text}`;
+      });
+    }
+  }
+  return [];
 }
 
 function fitPlain(text: string, width: number): string {

@@ -2,7 +2,7 @@ import type { RunResult } from './results.js';
 import type { EpochRecord } from '../train/job.js';
 import type { RunTask } from '../train/plan.js';
 import { duration, fixed, percent, rate } from './format.js';
-import { fitLine, LiveBlock, type LiveBlockOptions } from './live.js';
+import { fitLine, fitRows, LiveBlock, type LiveBlockOptions } from './live.js';
 import { padEnd, paint, truncate, visibleWidth, type ProgressTarget } from './terminal.js';
 
 export type { ProgressTarget } from './terminal.js';
@@ -134,15 +134,16 @@ export class ProgressReporter {
     const shown = runs.length > MAX_RUN_LINES ? runs.slice(0, MAX_RUN_LINES - 1) : runs;
     const labelWidth = Math.min(MAX_LABEL_WIDTH, Math.max(0, ...shown.map((run) => visibleWidth(this.labelOf(run)))));
     const epochDigits = String(this.epochsPerRun).length;
-    const lines = shown.map((run) => {
+    const rows = shown.map((run) => {
       const record = run.record;
       const epoch = record?.epoch ?? 0;
       const text = `${padEnd(truncate(this.labelOf(run), labelWidth), labelWidth)}  epoch ${String(epoch).padStart(epochDigits)}/${this.epochsPerRun}`;
       const optional = record
         ? [`val ${percent(record.validationAccuracy)}`, `loss ${fixed(record.loss)}`, `lr ${rate(record.learningRate)}`]
         : ['starting'];
-      return fitLine({ fraction: epoch / this.epochsPerRun, text, optional, barWidth: { min: 5, max: 20 } }, width, color);
+      return { fraction: epoch / this.epochsPerRun, text, optional, barWidth: { min: 5, max: 20 } };
     });
+    const lines = fitRows(rows, width, color);
     if (shown.length < runs.length) lines.push(`  … and ${runs.length - shown.length} more running`);
     const waiting = this.runCount - this.finishedRuns - runs.length;
     const counts = `${this.finishedRuns}/${this.runCount} runs done`;
