@@ -15,7 +15,9 @@ export type FromWorker =
   | { type: 'failed'; message: string; usage: boolean };
 
 function send(message: FromWorker): void {
-  process.send?.(message);
+  // After Ctrl-C the parent may be gone between two epochs: a message that cannot be sent is dropped
+  // (the 'disconnect' handler ends us) rather than thrown as EPIPE onto the terminal.
+  if (process.connected) process.send?.(message, undefined, undefined, () => undefined);
 }
 
 /** A worker process: sets up once, then trains the runs it is sent, one at a time. */
