@@ -45,6 +45,7 @@ export class LiveBlock {
   private readonly render: ReturnType<typeof createLogUpdate> | undefined;
   private lines: readonly string[] = [];
   private drawn = false;
+  private stopped = false;
   private readonly onResize = () => this.draw();
 
   constructor(
@@ -68,7 +69,8 @@ export class LiveBlock {
   }
 
   update(lines: readonly string[]): void {
-    if (this.mode !== 'live') return;
+    // Once stopped (the end, or an interrupt) the block stays gone; log() still writes lines.
+    if (this.mode !== 'live' || this.stopped) return;
     this.lines = lines;
     this.draw();
   }
@@ -85,8 +87,9 @@ export class LiveBlock {
     this.draw();
   }
 
-  /** Erases the block and shows the cursor. Safe to call twice. */
+  /** Erases the block for good and shows the cursor. Safe to call twice. */
   stop(): void {
+    this.stopped = true;
     if (this.render && this.drawn) {
       this.render.clear();
       this.render.done();

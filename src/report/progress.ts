@@ -43,6 +43,7 @@ export class ProgressReporter {
   private readonly active = new Map<number, ActiveRun>();
   private readonly block: LiveBlock;
   private readonly repeats: number;
+  private ticker: NodeJS.Timeout | undefined;
 
   constructor(
     target: ProgressTarget,
@@ -60,6 +61,8 @@ export class ProgressReporter {
     this.finishedRuns = alreadyFinished;
     this.epochsToDo = (runCount - alreadyFinished) * this.epochsPerRun;
     this.redraw();
+    // Elapsed time and ETA keep moving between epochs (a large epoch can take minutes); unref: it never keeps the process alive.
+    if (this.block.mode === 'live' && !this.ticker) this.ticker = setInterval(() => this.redraw(), 1000).unref();
   }
 
   /** Wall-clock ETA: with parallel jobs, epoch times overlap. */
@@ -119,6 +122,8 @@ export class ProgressReporter {
 
   /** Erases the live block and shows the cursor (at the end, or before an error or interrupt message). */
   stop(): void {
+    clearInterval(this.ticker);
+    this.ticker = undefined;
     this.block.stop();
   }
 

@@ -143,6 +143,10 @@ describe('live progress on a terminal', () => {
     expect(terminal.text()).toEqual([]);
     expect(terminal.cursorHidden).toBe(false);
     expect(terminal.row).toBe(0);
+    // A late epoch (a worker's message already on its way) does not draw the block again.
+    reporter.epoch(t, record(2, 0.1));
+    expect(terminal.text()).toEqual([]);
+    reporter.stop();
   });
 
   it('NO_COLOR: redrawn in place without colour codes; colour otherwise', () => {
