@@ -5,7 +5,8 @@
  *   3. the narrow model without borders (columns two spaces apart),
  *   4. one block per row: the row's first cell as a title, then one line per
  *      column, "header  value" (multi-line cells side by side, or below each
- *      other when they do not fit).
+ *      other when they do not fit), from the full model when its lines fit,
+ *      else from the narrow one.
  * Every form shows every cell of its model: only the layout changes.
  */
 import Table from 'cli-table3';
@@ -105,7 +106,7 @@ function hardSplit(text: string, width: number): string[] {
 /** One block per row: its first cell as a title, then "header  value" per other column. */
 export function renderBlocks(model: TableModel, width: number, color = false): string {
   const names = model.head.map((cell) => cell.replace(/\s*\n\s*/g, ' '));
-  const nameWidth = Math.min(Math.max(...names.slice(1).map(visibleWidth)), Math.max(8, Math.floor(width / 3)));
+  const nameWidth = Math.min(Math.max(...names.slice(1).map(visibleWidth)), Math.max(8, Math.floor(width * 0.4)));
   const indent = '  ';
   const blocks = model.rows.map((row) => {
     const lines = wrapWords(row[0].replace(/\s*\n\s*/g, ' '), width).map((line) => paint(line, 'bold', color));
@@ -143,7 +144,9 @@ export function renderFittedTable(layouts: TableLayouts, width: number | undefin
     const text = render();
     if (widest(text) <= width) return text;
   }
-  return renderBlocks(narrow, width, color);
+  // Blocks have room for the full headers and cells (units, spaces); the narrow ones when they do not fit.
+  const blocks = renderBlocks(layouts.full, width, color);
+  return widest(blocks) <= width ? blocks : renderBlocks(narrow, width, color);
 }
 
 /** Plain prose wrapped at spaces to `width` columns (undefined: as is). */
