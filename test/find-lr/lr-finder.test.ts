@@ -221,6 +221,12 @@ describe('the rules of other libraries, against their published source', () => {
     expect(suggestions.lightning.lr! / 0.02359833466782195).toBeCloseTo(1, 12);
   });
 
+  it('follows Lightning into a dip of the blow-up 3 points from the end (it skips only the last)', () => {
+    // spiky = losses with spiky[-3] = 1.0: suggestion(lrs, spiky) = 5.568813990945272
+    const spiky = curve.map((point, i) => (i === 57 ? { ...point, loss: 1, smoothedLoss: 1 } : point));
+    expect(suggest(spiky, 60).lightning.lr! / 5.568813990945272).toBeCloseTo(1, 12);
+  });
+
   it('takes min/3 and min/10 from the lowest point of the window (step 44 here)', () => {
     expect(suggestions.smith.step).toBe(44);
     expect(suggestions.smith.lr).toBe(curve[44].lr / 3);
