@@ -62,7 +62,7 @@ export const AUTO_RULES: Record<OptimizerName, SuggestionRule> = {
 
 /** Why AUTO_RULES holds what it holds, in one line for find-lr's output. */
 export const AUTO_RULE_REASON =
-  'the rule closest to the best rate of a half-decade grid across 12 cases (docs/find-lr.md)';
+  'its rates came closest to the best of a rate grid in 12 cases of sgd, momentum and adam (docs/find-lr.md)';
 
 /** Bias-corrected EMA, fastai's AvgSmoothLoss: avg_i = beta avg_(i-1) + (1 - beta) loss_i; smoothed_i = avg_i / (1 - beta^(i+1)). */
 export function smoothLosses(losses: readonly number[], beta = SMOOTHING_BETA): number[] {
