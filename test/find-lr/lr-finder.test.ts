@@ -3,7 +3,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadMnist, type MnistSplits } from '../../src/data/mnist.js';
 import { selectBackend } from '../../src/train/backend.js';
 import {
-  findLearningRate,
   rangeTestMlp,
   rangeTestSchedule,
   suggestBaseLearningRate,
@@ -13,6 +12,7 @@ import {
 } from '../../src/train/lr-finder.js';
 import { AUTO_RULES, gradient, smoothLosses, suggest, type LrFinderPoint } from '../../src/train/lr-suggestions.js';
 import { OPTIMIZER_CHOICES } from '../../src/train/optimizers.js';
+import { findLearningRate } from '../../src/train/range-test.js';
 
 // A small slice of real MNIST: 400 training images, 13 batches of 32, so 80
 // steps cycle through about six shuffled epochs. From 1e-3 to 10 the SGD
