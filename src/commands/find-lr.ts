@@ -3,20 +3,21 @@ import * as tf from '@tensorflow/tfjs';
 import type { Command } from 'commander';
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
-import { loadMnist } from '../data/mnist.js';
 import { assertWritable, writeFileAtomic } from '../report/atomic.js';
 import { duration, rate } from '../report/format.js';
 import { createTaskProgress } from '../report/live.js';
-import { BACKEND_CHOICES, BACKEND_PACKAGES, describeSelection, selectBackend, type BackendChoice } from '../train/backend.js';
+import { BACKEND_CHOICES, BACKEND_PACKAGES, describeSelection, type BackendChoice } from '../train/backend.js';
 import {
-  findLearningRate,
   LR_FINDER_DEFAULTS,
   LR_FINDER_MODES,
+  MAX_LR_FINDER_STEPS,
+  mnistRangeTest,
   validateLrFinderRange,
   type LrFinderMode,
   type LrFinderResult,
-  type LrSuggestion,
+  type MlpRangeTestConfiguration,
 } from '../train/lr-finder.js';
+import { AUTO_RULE_REASON, AUTO_RULES, RULE_DISPLAY, SUGGESTION_RULES } from '../train/lr-suggestions.js';
 import { OPTIMIZER_CHOICES, type OptimizerName } from '../train/optimizers.js';
 import { LR_COMPARE_VERSION } from '../version.js';
 import { choiceOption, integerOption, numberOption } from './options.js';
@@ -39,14 +40,14 @@ interface FindLrOptions {
 }
 
 /** Bumped when the find-lr file changes in a way older readers cannot follow. */
-export const FIND_LR_FILE_VERSION = 1;
+export const FIND_LR_FILE_VERSION = 2;
 
 /** What --out and --json write. Non-finite losses appear as null (JSON has no NaN). */
 export interface FindLrFile {
   readonly version: number;
   readonly kind: 'lr-range-test';
   readonly createdAt: string;
-  readonly configuration: LrFinderResult['configuration'] & {
+  readonly configuration: MlpRangeTestConfiguration & {
     readonly samples: number;
     readonly valSplit: number;
     readonly dataDir: string;
@@ -67,6 +68,8 @@ export interface FindLrFile {
   readonly stopDetail: string;
   readonly minimum: LrFinderResult['minimum'];
   readonly suggestions: LrFinderResult['suggestions'];
+  /** The rule `run --lr auto` takes for this optimizer, and its rate here. */
+  readonly lrAuto: { readonly rule: string; readonly learningRate: number | null; readonly reason: string };
   readonly seconds: number;
   readonly curve: LrFinderResult['curve'];
 }
@@ -77,7 +80,7 @@ export function register(program: Command): void {
     .description("learning-rate range test (Leslie Smith; fastai's lr_find): raise the rate batch by batch and suggest a base rate")
     .option('--start <rate>', 'learning rate of the first batch', numberOption({ above: 0 }), LR_FINDER_DEFAULTS.start)
     .option('--end <rate>', 'learning rate of the last batch', numberOption({ above: 0 }), LR_FINDER_DEFAULTS.end)
-    .option('--steps <n>', 'batches to run (fewer if the loss diverges)', integerOption(10), LR_FINDER_DEFAULTS.steps)
+    .option('--steps <n>', `batches to run (fewer if the loss diverges; at most ${MAX_LR_FINDER_STEPS})`, integerOption(10, MAX_LR_FINDER_STEPS), LR_FINDER_DEFAULTS.steps)
     .option('--mode <mode>', `how the rate grows: ${LR_FINDER_MODES.join(', ')}`, choiceOption(LR_FINDER_MODES), LR_FINDER_DEFAULTS.mode)
     .option('--optimizer <name>', `optimizer: ${OPTIMIZER_CHOICES.join(', ')}`, choiceOption(OPTIMIZER_CHOICES), 'sgd')
     .option('--batch-size <n>', 'mini-batch size', integerOption(1), 32)
@@ -99,15 +102,13 @@ async function findLrCommand(options: FindLrOptions): Promise<void> {
   const out = options.out === undefined ? undefined : resolve(options.out);
   if (out) assertWritable(out);
   const dataDir = options.dataDir ? resolve(options.dataDir) : undefined;
-  // The test reads no test images; loadMnist wants at least one.
-  const data = loadMnist({ dataDir, samples: options.samples, valSplit: options.valSplit, testSamples: 1 });
-
-  const selection = await selectBackend(options.backend);
-  if (!options.quiet) process.stderr.write(`${describeSelection(selection)}\n`);
   // A bar over the steps on a terminal, a line per quarter in logs, nothing when quiet.
   const progress = createTaskProgress({ label: 'range test', total: options.steps, quiet: options.quiet });
-  const result = await findLearningRate({
-    train: data.train,
+  const { finder: result, backend: selection, dataSource } = await mnistRangeTest({
+    samples: options.samples,
+    valSplit: options.valSplit,
+    dataDir,
+    backend: options.backend,
     start: options.start,
     end: options.end,
     steps: options.steps,
@@ -115,6 +116,9 @@ async function findLrCommand(options: FindLrOptions): Promise<void> {
     optimizer: options.optimizer,
     batchSize: options.batchSize,
     seed: options.seed,
+    onBackend: (chosen) => {
+      if (!options.quiet) process.stderr.write(`${describeSelection(chosen)}\n`);
+    },
     onStep: (point) => progress.update(point.step + 1, `lr ${rate(point.lr)}  loss ${point.loss.toFixed(4)}`),
   });
   progress.finish(`range test: ${result.curve.length} steps in ${duration(result.seconds)}`);
@@ -127,7 +131,7 @@ async function findLrCommand(options: FindLrOptions): Promise<void> {
       ...result.configuration,
       samples: options.samples,
       valSplit: options.valSplit,
-      dataDir: data.source,
+      dataDir: dataSource,
       backendRequested: options.backend,
     },
     environment: {
@@ -145,6 +149,11 @@ async function findLrCommand(options: FindLrOptions): Promise<void> {
     stopDetail: result.stopDetail,
     minimum: result.minimum,
     suggestions: result.suggestions,
+    lrAuto: {
+      rule: AUTO_RULES[options.optimizer],
+      learningRate: result.suggestions[AUTO_RULES[options.optimizer]].lr,
+      reason: AUTO_RULE_REASON,
+    },
     seconds: result.seconds,
     curve: result.curve,
   };
@@ -158,8 +167,6 @@ async function findLrCommand(options: FindLrOptions): Promise<void> {
   if (out && !options.quiet) process.stderr.write(`curve written to ${out}\n`);
 }
 
-const MARKERS: Record<LrSuggestion['rule'], string> = { valley: 'V', steepest: 'S', minimum: 'M' };
-const RULE_NAMES: Record<LrSuggestion['rule'], string> = { valley: 'valley', steepest: 'steepest', minimum: 'min/10' };
 
 /** A tick label for a power of ten: 1e-7, 0.001, 0.1, 1, 10, 1e+3. */
 function decadeLabel(exponent: number): string {
@@ -180,7 +187,7 @@ export interface ChartOptions {
  * recorded points are not drawn when there are enough, as fastai's
  * plot_lr_find skips them: they are the blow-up that would flatten the rest.
  */
-export function renderLrChart(result: LrFinderResult, chart: ChartOptions = {}): string {
+export function renderLrChart(result: Pick<LrFinderResult, 'curve' | 'suggestions'>, chart: ChartOptions = {}): string {
   const width = chart.width ?? 64;
   const height = chart.height ?? 12;
   const finite = result.curve.filter((point) => Number.isFinite(point.smoothedLoss));
@@ -224,7 +231,7 @@ export function renderLrChart(result: LrFinderResult, chart: ChartOptions = {}):
   for (const suggestion of Object.values(result.suggestions)) {
     if (suggestion.lr === null) continue;
     const column = columnOf(suggestion.lr);
-    if (column >= 0 && column < width) markers[column] = markers[column] === ' ' ? MARKERS[suggestion.rule] : '*';
+    if (column >= 0 && column < width) markers[column] = markers[column] === ' ' ? RULE_DISPLAY[suggestion.rule].marker : '*';
   }
   const pad = ' '.repeat(labelWidth);
   return [
@@ -238,7 +245,7 @@ export function renderLrChart(result: LrFinderResult, chart: ChartOptions = {}):
   ].join('\n');
 }
 
-export function renderFindLrReport(result: LrFinderResult): string {
+export function renderFindLrReport(result: LrFinderResult<MlpRangeTestConfiguration>): string {
   const c = result.configuration;
   const lines: string[] = [];
   lines.push(
@@ -254,9 +261,13 @@ export function renderFindLrReport(result: LrFinderResult): string {
     `suggestions, read from steps ${c.suggestionWindow.first}-${c.suggestionWindow.last - 1} ` +
       `(fastai skips the first steps/10 and the last 5):`,
   );
-  for (const suggestion of Object.values(result.suggestions)) {
+  const auto = AUTO_RULES[c.optimizer];
+  for (const rule of SUGGESTION_RULES) {
+    const suggestion = result.suggestions[rule];
     const value = suggestion.lr === null ? 'n/a' : rate(suggestion.lr);
-    lines.push(`  ${MARKERS[suggestion.rule]} ${RULE_NAMES[suggestion.rule].padEnd(9)}${value.padStart(10)}  ${suggestion.description}`);
+    const mark = rule === auto ? '*' : ' ';
+    lines.push(`${mark} ${RULE_DISPLAY[rule].marker} ${RULE_DISPLAY[rule].name.padEnd(9)}${value.padStart(10)}  ${suggestion.description}`);
   }
+  lines.push(`* run --lr auto takes ${RULE_DISPLAY[auto].name} for ${c.optimizer}: ${AUTO_RULE_REASON}.`);
   return lines.join('\n');
 }

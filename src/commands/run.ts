@@ -47,7 +47,7 @@ const PEAK_RATE_SCHEDULERS = new Set(['cyclic', 'onecycle']);
  * suggestion as their peak (cyclic's base_lr follows at the article's ratio of
  * 1/100 when its default would not stay below it). The label stays the same.
  */
-function withSuggestedPeak(spec: ResolvedSchedulerSpec, learningRate: number): ResolvedSchedulerSpec {
+export function withSuggestedPeak(spec: ResolvedSchedulerSpec, learningRate: number): ResolvedSchedulerSpec {
   const given = (key: string) => new RegExp(`(^|[:,])${key}=`).test(spec.spec);
   if (!PEAK_RATE_SCHEDULERS.has(spec.name) || given('max_lr')) return spec;
   const extra = [`max_lr=${learningRate}`];

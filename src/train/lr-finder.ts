@@ -1,376 +1,98 @@
 import * as tf from '@tensorflow/tfjs';
-import { batchesPerEpoch, makeBatch } from '../data/batches.js';
+import { oneHot } from '../data/batches.js';
 import { loadMnist, NUM_CLASSES, type Dataset } from '../data/mnist.js';
 import { UsageError } from '../errors.js';
 import { ARTICLE_MLP, initialWeights, type MlpShape } from '../model/mlp.js';
-import { lossAndGradients, MlpVariables } from '../model/network.js';
-import { rate } from '../report/format.js';
 import { selectBackend, type BackendChoice, type BackendSelection } from './backend.js';
-import { createOptimizer, disposeOptimizer, setLearningRate, type OptimizerName } from './optimizers.js';
-import { epochOrder } from './random.js';
+import { AUTO_RULES, type LrFinderPoint, type SuggestionRule } from './lr-suggestions.js';
+import { createOptimizer, disposeOptimizer, type OptimizerName } from './optimizers.js';
+import {
+  findLearningRate,
+  LR_FINDER_DEFAULTS,
+  validateLrFinderRange,
+  type LrFinderConfiguration,
+  type LrFinderMode,
+  type LrFinderResult,
+  type RangeTestOptions,
+} from './range-test.js';
 
 /**
- * Leslie Smith's learning-rate range test ("Cyclical Learning Rates for
- * Training Neural Networks", 2017, section 3.3) as fastai's `lr_find` runs it:
- * train from the initial weights while raising the rate after every batch,
- * record each batch's loss, smooth it, stop once it blows up, and read
- * suggestions off the smoothed curve.
+ * The range test as find-lr and run --lr auto run it: lr-compare's MLP, data
+ * and seed handed to the library's `findLearningRate` (./range-test.ts).
  */
 
-export const LR_FINDER_MODES = ['exp', 'linear'] as const;
-export type LrFinderMode = (typeof LR_FINDER_MODES)[number];
+export * from './range-test.js';
 
-/** fastai's AvgSmoothLoss beta. */
-export const SMOOTHING_BETA = 0.98;
-/** fastai stops once the smoothed loss exceeds this multiple of its minimum so far. */
-export const DIVERGENCE_FACTOR = 4;
+/**
+ * The article's network as a tfjs-layers model with lr-compare's initial
+ * weights for `seed` (those of run's first repeat). It outputs logits: the
+ * loss is softmax cross-entropy from logits, unbounded as run's training and
+ * PyTorch's compute it (Keras' categoricalCrossentropy clips probabilities at
+ * 1e-7, capping the loss at 16.1, so a blow-up would never be non-finite).
+ */
+export function articleMlpModel(shape: MlpShape, seed: number): tf.Sequential {
+  const weights = initialWeights(shape, seed);
+  const model = tf.sequential({
+    layers: [
+      tf.layers.dense({ units: shape.hidden, activation: 'relu', inputShape: [shape.inputs] }),
+      tf.layers.dense({ units: shape.classes }),
+    ],
+  });
+  tf.tidy(() =>
+    model.setWeights([
+      tf.tensor2d(weights.kernel1, [shape.inputs, shape.hidden]),
+      tf.tensor1d(weights.bias1),
+      tf.tensor2d(weights.kernel2, [shape.hidden, shape.classes]),
+      tf.tensor1d(weights.bias2),
+    ]),
+  );
+  return model;
+}
 
-export const LR_FINDER_DEFAULTS = {
-  start: 1e-7,
-  end: 10,
-  steps: 100,
-  mode: 'exp' as LrFinderMode,
-} as const;
-
-export interface LrFinderOptions {
-  /** The training split; batches are drawn from it in `epochOrder(train.count, seed, epoch)`. */
-  readonly train: Dataset;
+export interface MlpRangeTestOptions extends Omit<RangeTestOptions, 'shuffle'> {
+  readonly optimizer: OptimizerName;
   /** Defaults to the article's 784-128-10 network with the data's input size. */
   readonly shape?: MlpShape;
-  readonly start: number;
-  readonly end: number;
-  /** Batches to run, unless the loss diverges first; at least 2. */
-  readonly steps: number;
-  readonly mode: LrFinderMode;
+}
+
+export interface MlpRangeTestConfiguration extends LrFinderConfiguration {
   readonly optimizer: OptimizerName;
-  readonly batchSize: number;
-  /** Seeds the initial weights (`initialWeights(shape, seed)`) and the batch order, as `run` does. */
-  readonly seed: number;
-  /** Called after each batch with its point (for progress output). */
-  readonly onStep?: (point: LrFinderPoint, steps: number) => void;
-}
-
-export interface LrFinderPoint {
-  /** 0-based batch index. */
-  readonly step: number;
-  /** The rate used for this batch's update. */
-  readonly lr: number;
-  /** Mean cross-entropy of the batch, computed before its update (NaN/Infinity once it diverges). */
-  readonly loss: number;
-  /** Bias-corrected exponential moving average of `loss` up to this step. */
-  readonly smoothedLoss: number;
-}
-
-export type SuggestionRule = 'valley' | 'steepest' | 'minimum';
-
-export interface LrSuggestion {
-  readonly rule: SuggestionRule;
-  /** The suggested rate, or null when the usable part of the curve is too short. */
-  readonly lr: number | null;
-  /** The curve point the suggestion was read from (for the minimum rule: the minimum itself, not min/10). */
-  readonly step: number | null;
-  /** The rule in words, with the numbers it used. */
-  readonly description: string;
-}
-
-/** The options that shape the curve, as run, and what follows from them. */
-export interface LrFinderConfiguration extends Pick<LrFinderOptions, 'start' | 'end' | 'steps' | 'mode' | 'optimizer' | 'batchSize' | 'seed'> {
   readonly model: MlpShape;
-  readonly trainSamples: number;
-  readonly smoothingBeta: number;
-  readonly divergenceFactor: number;
-  /** The part of the curve the suggestions read: points [first, last) of the recorded ones. */
-  readonly suggestionWindow: { readonly first: number; readonly last: number };
-}
-
-export type StopReason = 'diverged' | 'non-finite';
-
-export interface LrFinderResult {
-  readonly configuration: LrFinderConfiguration;
-  readonly curve: readonly LrFinderPoint[];
-  /** True when a stop rule ended the test before the last step. */
-  readonly stoppedEarly: boolean;
-  /** The stop rule that fired (also when it fired on the last step), or null. */
-  readonly stopReason: StopReason | null;
-  /** Why the test ended, in words. */
-  readonly stopDetail: string;
-  /** The smallest smoothed loss and where it was reached. */
-  readonly minimum: { readonly step: number; readonly lr: number; readonly smoothedLoss: number } | null;
-  readonly suggestions: {
-    readonly valley: LrSuggestion;
-    readonly steepest: LrSuggestion;
-    readonly minimum: LrSuggestion;
-  };
-  readonly seconds: number;
-}
-
-/** The rate of batch `step` of `steps`: the first batch uses `start`, the last `end`. */
-export function lrAtStep(step: number, steps: number, start: number, end: number, mode: LrFinderMode): number {
-  const position = steps <= 1 ? 0 : step / (steps - 1);
-  if (position === 1) return end;
-  return mode === 'exp' ? start * (end / start) ** position : start + (end - start) * position;
-}
-
-/** Bias-corrected EMA, fastai's AvgSmoothLoss: avg_i = beta avg_(i-1) + (1 - beta) loss_i; smoothed_i = avg_i / (1 - beta^(i+1)). */
-export function smoothLosses(losses: readonly number[], beta = SMOOTHING_BETA): number[] {
-  let average = 0;
-  return losses.map((loss, i) => {
-    average = beta * average + (1 - beta) * loss;
-    return average / (1 - beta ** (i + 1));
-  });
 }
 
 /**
- * The derivative of y with respect to x as numpy.gradient computes it for
- * unevenly spaced x: second-order central differences inside, first-order
- * one-sided differences at the two ends.
+ * The range test `find-lr` and `run --lr auto` run: the article's MLP from
+ * run's initial weights for the seed, in run's batch order for the seed,
+ * through `findLearningRate` like any user's model.
  */
-export function gradient(y: readonly number[], x: readonly number[]): number[] {
-  const n = y.length;
-  if (n < 2) return y.map(() => Number.NaN);
-  const result = new Array<number>(n);
-  result[0] = (y[1] - y[0]) / (x[1] - x[0]);
-  result[n - 1] = (y[n - 1] - y[n - 2]) / (x[n - 1] - x[n - 2]);
-  for (let i = 1; i < n - 1; i++) {
-    const before = x[i] - x[i - 1];
-    const after = x[i + 1] - x[i];
-    result[i] =
-      (-after / (before * (before + after))) * y[i - 1] +
-      ((after - before) / (before * after)) * y[i] +
-      (before / (after * (before + after))) * y[i + 1];
-  }
-  return result;
-}
-
-/**
- * The window fastai's `lr_find` reads suggestions from: skip the first
- * floor(steps / 10) points (the average is still settling) and the last 5
- * recorded (where the loss takes off), and cut at the first non-finite value.
- */
-export function suggestionWindow(curve: readonly LrFinderPoint[], steps: number): { first: number; last: number } {
-  const first = Math.floor(steps / 10);
-  let last = Math.max(first, curve.length - 5);
-  const nonFinite = curve.findIndex((point, i) => i >= first && i < last && !Number.isFinite(point.smoothedLoss));
-  if (nonFinite >= 0) last = nonFinite;
-  return { first, last };
-}
-
-function unavailable(rule: SuggestionRule, why: string): LrSuggestion {
-  return { rule, lr: null, step: null, description: why };
-}
-
-/**
- * fastai's valley rule: find the longest decreasing (not necessarily
- * contiguous) run of the smoothed loss, and take the point about two thirds
- * of the way along it (index start + floor(len/3) + floor(len/6)). Its
- * bookkeeping is reproduced as fastai writes it.
- */
-function valley(window: readonly LrFinderPoint[]): LrSuggestion {
-  const losses = window.map((point) => point.smoothedLoss);
-  const n = losses.length;
-  const lengths = new Array<number>(n).fill(1);
-  let maxStart = 0;
-  let maxEnd = 0;
-  for (let i = 1; i < n; i++) {
-    for (let j = 0; j < i; j++) {
-      if (losses[i] < losses[j] && lengths[i] < lengths[j] + 1) lengths[i] = lengths[j] + 1;
-      if (lengths[maxEnd] < lengths[i]) {
-        maxEnd = i;
-        maxStart = maxEnd - lengths[maxEnd];
-      }
-    }
-  }
-  const sections = (maxEnd - maxStart) / 3;
-  // fastai can land on -1 (Python's last element) when the run is two points long from the start; clamp.
-  const index = Math.max(0, maxStart + Math.floor(sections) + Math.floor(sections / 2));
-  const point = window[index];
-  return {
-    rule: 'valley',
-    lr: point.lr,
-    step: point.step,
-    description:
-      `2/3 of the way along the longest decreasing stretch of the smoothed loss ` +
-      `(steps ${window[Math.max(0, maxStart)].step}-${window[maxEnd].step}); fastai's default`,
-  };
-}
-
-/**
- * The rate at the most negative d(smoothed loss)/d(log10 lr), numpy.gradient-style,
- * searched from the start of the window up to the minimum of the smoothed loss.
- * fastai searches the whole window; past the minimum the loss is blowing up, and
- * a dip between two spikes there is the steepest "descent" often enough to
- * suggest a rate that diverges (see docs/find-lr.md).
- */
-function steepest(window: readonly LrFinderPoint[]): LrSuggestion {
-  const slopes = gradient(
-    window.map((point) => point.smoothedLoss),
-    window.map((point) => Math.log10(point.lr)),
-  );
-  const lowest = indexOfMinimum(window);
-  let best = 0;
-  for (let i = 1; i <= lowest; i++) if (slopes[i] < slopes[best]) best = i;
-  const point = window[best];
-  return {
-    rule: 'steepest',
-    lr: point.lr,
-    step: point.step,
-    description:
-      `most negative slope of the smoothed loss against log10(lr) before its minimum ` +
-      `(${slopes[best].toFixed(3)} per decade at step ${point.step}; central differences as numpy.gradient)`,
-  };
-}
-
-function indexOfMinimum(window: readonly LrFinderPoint[]): number {
-  let best = 0;
-  for (let i = 1; i < window.length; i++) if (window[i].smoothedLoss < window[best].smoothedLoss) best = i;
-  return best;
-}
-
-/** The rate at the smallest smoothed loss, divided by 10. */
-function minimumOverTen(window: readonly LrFinderPoint[]): LrSuggestion {
-  const point = window[indexOfMinimum(window)];
-  return {
-    rule: 'minimum',
-    lr: point.lr / 10,
-    step: point.step,
-    description: `the rate at the minimum of the smoothed loss (${rate(point.lr)}, loss ${point.smoothedLoss.toFixed(4)}) divided by 10`,
-  };
-}
-
-export function suggest(curve: readonly LrFinderPoint[], steps: number): LrFinderResult['suggestions'] {
-  const { first, last } = suggestionWindow(curve, steps);
-  const window = curve.slice(first, last);
-  if (window.length < 2) {
-    const why =
-      `the test recorded ${curve.length} points, leaving ${window.length} after skipping the first ${first} ` +
-      `and the last 5 (or non-finite ones); too few to suggest a rate (try a lower --start or more --steps)`;
-    return { valley: unavailable('valley', why), steepest: unavailable('steepest', why), minimum: unavailable('minimum', why) };
-  }
-  return { valley: valley(window), steepest: steepest(window), minimum: minimumOverTen(window) };
-}
-
-function defaultShape(train: Dataset): MlpShape {
-  return { ...ARTICLE_MLP, inputs: train.features, classes: NUM_CLASSES };
-}
-
-/** Checks what commander's parsers cannot: relations between options. Throws UsageError. */
-export function validateLrFinderRange(start: number, end: number, steps: number): void {
-  if (!(start > 0) || !Number.isFinite(start)) throw new UsageError(`--start must be a positive number, got ${start}`);
-  if (!Number.isFinite(end)) throw new UsageError(`--end must be a finite number, got ${end}`);
-  if (start >= end) throw new UsageError(`--start (${start}) must be smaller than --end (${end})`);
-  if (!Number.isInteger(steps) || steps < 10) throw new UsageError(`--steps must be a whole number of at least 10, got ${steps}`);
-}
-
-/** Runs the range test. Select the tfjs backend before calling it. */
-export async function findLearningRate(options: LrFinderOptions): Promise<LrFinderResult> {
-  validateLrFinderRange(options.start, options.end, options.steps);
-  const started = performance.now();
-  const shape = options.shape ?? defaultShape(options.train);
-  const { train, batchSize, seed, steps } = options;
-  const batches = batchesPerEpoch(train.count, batchSize);
-  const variables = new MlpVariables(shape, initialWeights(shape, seed));
-  const optimizer = createOptimizer(options.optimizer, options.start);
-
-  const curve: LrFinderPoint[] = [];
-  let average = 0;
-  let best = Number.POSITIVE_INFINITY;
-  let bestStep = -1;
-  let stopReason: StopReason | null = null;
-  let stopDetail = `ran all ${steps} steps without the smoothed loss exceeding ${DIVERGENCE_FACTOR}x its minimum`;
-  let order: Uint32Array | undefined;
-  let orderEpoch = -1;
-
+export async function rangeTestMlp(train: Dataset, options: MlpRangeTestOptions): Promise<LrFinderResult<MlpRangeTestConfiguration>> {
+  const seed = options.seed ?? LR_FINDER_DEFAULTS.seed;
+  const shape = options.shape ?? { ...ARTICLE_MLP, inputs: train.features, classes: NUM_CLASSES };
+  const model = articleMlpModel(shape, seed);
+  const optimizer = createOptimizer(options.optimizer, options.start ?? LR_FINDER_DEFAULTS.start);
+  model.compile({ optimizer, loss: (labels: tf.Tensor, logits: tf.Tensor) => tf.losses.softmaxCrossEntropy(labels, logits) });
+  const xs = tf.tensor2d(train.images, [train.count, train.features]);
+  const ys = tf.tensor2d(oneHot(train.labels), [train.count, NUM_CLASSES]);
   try {
-    for (let step = 0; step < steps; step++) {
-      const epoch = Math.floor(step / batches);
-      const batch = step % batches;
-      if (epoch !== orderEpoch) {
-        order = epochOrder(train.count, seed, epoch);
-        orderEpoch = epoch;
-      }
-      const lr = lrAtStep(step, steps, options.start, options.end, options.mode);
-      setLearningRate(optimizer, lr);
-      const from = batch * batchSize;
-      const to = Math.min(from + batchSize, train.count);
-      const lossSum = tf.tidy(() => {
-        const { images, labels } = makeBatch(train, order!, from, to);
-        const result = lossAndGradients(variables, images, labels);
-        optimizer.applyGradients(result.gradients);
-        return result.lossSum;
-      });
-      // The stop rule needs every batch's loss, so it is read each step.
-      const loss = lossSum.dataSync()[0] / (to - from);
-      lossSum.dispose();
-
-      average = SMOOTHING_BETA * average + (1 - SMOOTHING_BETA) * loss;
-      const smoothedLoss = average / (1 - SMOOTHING_BETA ** (step + 1));
-      const point: LrFinderPoint = { step, lr, loss, smoothedLoss };
-      curve.push(point);
-      options.onStep?.(point, steps);
-
-      if (!Number.isFinite(smoothedLoss)) {
-        stopReason = 'non-finite';
-        stopDetail = `the loss became ${loss} at step ${step} (lr ${rate(lr)})`;
-        break;
-      }
-      if (smoothedLoss < best) {
-        best = smoothedLoss;
-        bestStep = step;
-      }
-      if (smoothedLoss > DIVERGENCE_FACTOR * best) {
-        stopReason = 'diverged';
-        stopDetail =
-          `the smoothed loss ${smoothedLoss.toFixed(4)} at step ${step} (lr ${rate(lr)}) exceeded ` +
-          `${DIVERGENCE_FACTOR}x its minimum ${best.toFixed(4)} (step ${bestStep}, lr ${rate(curve[bestStep].lr)})`;
-        break;
-      }
-    }
+    const result = await findLearningRate(model, { xs, ys }, { ...options, seed, shuffle: true });
+    return { ...result, configuration: { ...result.configuration, optimizer: options.optimizer, model: shape } };
   } finally {
-    variables.dispose();
+    xs.dispose();
+    ys.dispose();
+    model.dispose();
     disposeOptimizer(optimizer);
   }
-
-  const window = suggestionWindow(curve, steps);
-  const minimumPoint = bestStep >= 0 ? curve[bestStep] : undefined;
-  return {
-    configuration: {
-      start: options.start,
-      end: options.end,
-      steps,
-      mode: options.mode,
-      optimizer: options.optimizer,
-      batchSize,
-      seed,
-      model: shape,
-      trainSamples: train.count,
-      smoothingBeta: SMOOTHING_BETA,
-      divergenceFactor: DIVERGENCE_FACTOR,
-      suggestionWindow: window,
-    },
-    curve,
-    stoppedEarly: curve.length < steps,
-    stopReason,
-    stopDetail: curve.length < steps ? `stopped early: ${stopDetail}` : stopDetail,
-    minimum: minimumPoint ? { step: minimumPoint.step, lr: minimumPoint.lr, smoothedLoss: minimumPoint.smoothedLoss } : null,
-    suggestions: suggest(curve, steps),
-    seconds: (performance.now() - started) / 1000,
-  };
 }
 
-/** The rule `run --lr auto` uses unless told otherwise; see docs/find-lr.md for why. */
-export const DEFAULT_AUTO_RULE: SuggestionRule = 'valley';
-
-export interface AutoLearningRateRequest {
-  /** The data options of `run`: the finder trains on the same split `run` will. */
+export interface MnistRangeTestRequest {
+  /** The data options of `run`: the test trains on the split `run` trains on (the held-out part is not used). */
   readonly samples: number;
   readonly valSplit: number;
   readonly dataDir?: string;
   readonly batchSize: number;
   readonly optimizer: OptimizerName;
-  /** `run`'s seed: the finder starts from repeat 0's initial weights and batch order. */
   readonly seed: number;
   readonly backend: BackendChoice;
-  readonly rule?: SuggestionRule;
   readonly start?: number;
   readonly end?: number;
   readonly steps?: number;
@@ -379,30 +101,24 @@ export interface AutoLearningRateRequest {
   readonly onStep?: (point: LrFinderPoint, steps: number) => void;
 }
 
-export interface AutoLearningRate {
-  readonly learningRate: number;
-  readonly rule: SuggestionRule;
-  readonly finder: LrFinderResult;
+export interface MnistRangeTest {
+  readonly finder: LrFinderResult<MlpRangeTestConfiguration>;
   readonly backend: BackendSelection;
+  /** Where the IDX files were read from. */
+  readonly dataSource: string;
 }
 
-/**
- * For `run --lr auto`: loads the training split, selects the backend, runs
- * the range test with fastai's defaults and returns the suggestion of `rule`
- * (default DEFAULT_AUTO_RULE). Throws UsageError when the curve is too short
- * to suggest anything.
- */
-export async function suggestBaseLearningRate(request: AutoLearningRateRequest): Promise<AutoLearningRate> {
+/** Loads run's training split, selects the backend and runs `rangeTestMlp`: find-lr, run --lr auto and the evaluation all come here. */
+export async function mnistRangeTest(request: MnistRangeTestRequest): Promise<MnistRangeTest> {
   const start = request.start ?? LR_FINDER_DEFAULTS.start;
   const end = request.end ?? LR_FINDER_DEFAULTS.end;
   const steps = request.steps ?? LR_FINDER_DEFAULTS.steps;
   validateLrFinderRange(start, end, steps);
-  // The finder reads no test images; loadMnist needs at least one.
+  // The test reads no test images; loadMnist needs at least one.
   const data = loadMnist({ dataDir: request.dataDir, samples: request.samples, valSplit: request.valSplit, testSamples: 1 });
   const backend = await selectBackend(request.backend);
   request.onBackend?.(backend);
-  const finder = await findLearningRate({
-    train: data.train,
+  const finder = await rangeTestMlp(data.train, {
     start,
     end,
     steps,
@@ -412,7 +128,29 @@ export async function suggestBaseLearningRate(request: AutoLearningRateRequest):
     seed: request.seed,
     onStep: request.onStep,
   });
-  const rule = request.rule ?? DEFAULT_AUTO_RULE;
+  return { finder, backend, dataSource: data.source };
+}
+
+export interface AutoLearningRateRequest extends MnistRangeTestRequest {
+  /** Default: AUTO_RULES[optimizer]. */
+  readonly rule?: SuggestionRule;
+}
+
+export interface AutoLearningRate {
+  readonly learningRate: number;
+  readonly rule: SuggestionRule;
+  readonly finder: LrFinderResult<MlpRangeTestConfiguration>;
+  readonly backend: BackendSelection;
+}
+
+/**
+ * For `run --lr auto`: the range test with fastai's defaults on run's data and
+ * seed, and the suggestion of `rule` (default AUTO_RULES[optimizer]). Throws
+ * UsageError when the curve is too short to suggest anything.
+ */
+export async function suggestBaseLearningRate(request: AutoLearningRateRequest): Promise<AutoLearningRate> {
+  const { finder, backend } = await mnistRangeTest(request);
+  const rule = request.rule ?? AUTO_RULES[request.optimizer];
   const suggestion = finder.suggestions[rule];
   if (suggestion.lr === null) throw new UsageError(`--lr auto found no learning rate: ${suggestion.description}`);
   return { learningRate: suggestion.lr, rule, finder, backend };

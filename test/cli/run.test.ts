@@ -130,19 +130,23 @@ describe('bad input to run', () => {
 });
 
 describe('run --lr auto', () => {
-  it("runs the range test first and uses its valley suggestion as the base rate and cyclic's max_lr", async () => {
+  it("runs the range test first and uses the suggestion of find-lr's --lr auto rule as the base rate and cyclic's max_lr", async () => {
     const folder = temporaryFolder();
     const out = join(folder, 'r.json');
     const data = ['--samples', '600', '--backend', 'wasm'];
     const result = await runLrCompare(['run', '--lr', 'auto', '--epochs', '1', ...data, '--test-samples', '100', '--schedulers', 'step,cyclic', '--no-chart', '--out', out]);
     expect(result.status, result.stderr).toBe(0);
-    expect(result.stderr).toMatch(/--lr auto: the range test suggests \S+ \(valley: /);
-    const results = readResults(out);
-    const suggested = results.configuration.lrAuto?.learningRate;
-    expect(results.configuration.lr).toBe(suggested);
     const finder = await runLrCompare(['find-lr', ...data, '--json', '--quiet']);
     expect(finder.status, finder.stderr).toBe(0);
-    expect((JSON.parse(finder.stdout) as { suggestions: { valley: { lr: number } } }).suggestions.valley.lr).toBe(suggested);
+    const found = JSON.parse(finder.stdout) as { lrAuto: { rule: string }; suggestions: Record<string, { lr: number }> };
+    const rule = found.lrAuto.rule;
+    expect(result.stderr).toContain(`--lr auto: the range test suggests `);
+    expect(result.stderr).toContain(`(${rule}: `);
+    const results = readResults(out);
+    const suggested = results.configuration.lrAuto?.learningRate;
+    expect(results.configuration.lrAuto?.rule).toBe(rule);
+    expect(results.configuration.lr).toBe(suggested);
+    expect(found.suggestions[rule].lr).toBe(suggested);
     const [step, cyclic] = results.runs;
     expect(step.history[0].learningRate).toBe(suggested);
     expect(cyclic.label).toBe('cyclic');

@@ -24,7 +24,8 @@ describe('find-lr on bad input', () => {
     [['--start', '-1e-3'], "argument '-1e-3' is invalid. must be > 0."],
     [['--start', 'abc'], "expected a number, got 'abc'"],
     [['--end', 'ten'], "expected a number, got 'ten'"],
-    [['--steps', '9'], "option '--steps <n>' argument '9' is invalid. must be at least 10."],
+    [['--steps', '9'], "option '--steps <n>' argument '9' is invalid. must be from 10 to 100000."],
+    [['--steps', '100001'], "option '--steps <n>' argument '100001' is invalid. must be from 10 to 100000."],
     [['--steps', '1e2x'], "expected a whole number, got '1e2x'"],
     [['--mode', 'cosine'], 'expected one of exp, linear.'],
     [['--optimizer', 'lion'], 'expected one of sgd, momentum, adam, rmsprop.'],
@@ -50,9 +51,16 @@ describe('find-lr on real data', () => {
     expect(text.stderr).toMatch(/^backend: wasm \(@tensorflow\/tfjs-backend-wasm /);
     expect(text.stderr).toContain(`curve written to ${out}`);
     expect(text.stdout).toContain('learning rate (log scale)');
-    for (const rule of ['valley', 'steepest', 'min/10']) expect(text.stdout).toMatch(new RegExp(`^  [VSM] ${rule} +\\d`, 'm'));
+    const rules = [['V', 'valley'], ['S', 'steepest'], ['M', 'min/10'], ['D', 'slide'], ['L', 'lightning'], ['3', 'min/3']];
+    for (const [marker, rule] of rules) expect(text.stdout).toMatch(new RegExp(`^[ *] ${marker} ${rule} +\\d`, 'm'));
     expect(text.stdout).toContain('most negative slope of the smoothed loss against log10(lr)');
     expect(text.stdout).toContain('divided by 10');
+    // Exactly one rule is starred, and one line says it is the one --lr auto takes, and why.
+    const starred = text.stdout.split('\n').filter((line) => /^\* [A-Z3] /.test(line));
+    expect(starred).toHaveLength(1);
+    const autoLine = text.stdout.split('\n').filter((line) => line.startsWith('* run --lr auto takes '));
+    expect(autoLine).toHaveLength(1);
+    expect(autoLine[0]).toContain(`takes ${starred[0].slice(4).trim().split(' ')[0]} for sgd: `);
 
     const file = JSON.parse(readFileSync(out, 'utf8'));
     expect(file.kind).toBe('lr-range-test');
@@ -60,6 +68,7 @@ describe('find-lr on real data', () => {
     expect(file.environment.backend).toBe('wasm');
     expect(file.curve[0]).toEqual({ step: 0, lr: 1e-3, loss: expect.any(Number), smoothedLoss: file.curve[0].loss });
     expect(file.suggestions.valley.lr).toBeGreaterThan(1e-3);
+    expect(file.lrAuto.learningRate).toBe(file.suggestions[file.lrAuto.rule].lr);
     // Written atomically: no temporary file left beside it.
     expect(readdirSync(join(scratch, 'nested'))).toEqual(['curve.json']);
 
