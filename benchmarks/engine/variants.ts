@@ -1,14 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
-import { batchesPerEpoch, DeviceDataset, makeBatch, oneHot } from '../data/batches.js';
-import { NUM_CLASSES, type Dataset } from '../data/mnist.js';
-import { ARTICLE_MLP, type MlpShape, type MlpWeights } from '../model/mlp.js';
-import { lossAndGradients, MlpVariables } from '../model/network.js';
-import type { ClosedFormScheduler } from '../schedulers/types.js';
-import { SchedulerCallback } from '../train/callbacks.js';
-import { evaluate, runTrainingJob } from '../train/job.js';
-import { createOptimizer } from '../train/optimizers.js';
-import { epochOrder } from '../train/random.js';
-import { installMatMulKernels, uninstallMatMulKernels } from '../train/kernels.js';
+import { batchesPerEpoch, DeviceDataset, makeBatch, oneHot } from '../../src/data/batches.js';
+import { NUM_CLASSES, type Dataset } from '../../src/data/mnist.js';
+import { ARTICLE_MLP, type MlpShape, type MlpWeights } from '../../src/model/mlp.js';
+import { lossAndGradients, MlpVariables } from '../../src/model/network.js';
+import type { ClosedFormScheduler } from '../../src/schedulers/types.js';
+import { SchedulerCallback } from '../../src/train/callbacks.js';
+import { evaluate, runTrainingJob } from '../../src/train/job.js';
+import { createOptimizer } from '../../src/train/optimizers.js';
+import { epochOrder } from '../../src/data/random.js';
+import { installMatMulKernels, uninstallMatMulKernels } from '../../src/train/backend/kernels.js';
 
 /** The training variants the benchmark can time. */
 export const VARIANTS = {

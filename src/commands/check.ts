@@ -3,10 +3,10 @@ import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { percent } from '../report/format.js';
 import { OUTPUT_FORMATS, renderTable, type OutputFormat } from '../report/formats.js';
-import { configurationDifference, type ResultsFile } from '../report/results.js';
-import { describeValues } from '../report/statistics.js';
+import { configurationDifference, type ResultsFile } from '../results/results.js';
+import { describeValues } from '../results/statistics.js';
 import { numberOption } from './options.js';
-import { readResultsFile } from '../report/results-file.js';
+import { readResultsFile } from '../results/results-file.js';
 import { colorEnabled, terminalWidth } from '../report/terminal.js';
 import type { TableLayouts } from '../report/fit-table.js';
 

@@ -3,9 +3,9 @@ import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { fixed, percent } from '../report/format.js';
 import { OUTPUT_FORMATS, renderTable, type OutputFormat } from '../report/formats.js';
-import { configurationDifference, type ResultsFile } from '../report/results.js';
-import { describeValues, SIGNIFICANCE_LEVEL, welchTTest } from '../report/statistics.js';
-import { readResultsFile } from '../report/results-file.js';
+import { configurationDifference, type ResultsFile } from '../results/results.js';
+import { describeValues, SIGNIFICANCE_LEVEL, welchTTest } from '../results/statistics.js';
+import { readResultsFile } from '../results/results-file.js';
 import { colorEnabled, terminalWidth } from '../report/terminal.js';
 import type { TableLayouts } from '../report/fit-table.js';
 

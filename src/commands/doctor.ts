@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Command } from 'commander';
 import { describeNativeStatus, NATIVE_INSTALL_COMMAND, nativeStatus } from '../native/status.js';
 import { renderTerminalTable } from '../report/formats.js';
-import { BACKEND_PACKAGES, packageVersion, tryBackend, type BackendName } from '../train/backend.js';
+import { BACKEND_PACKAGES, packageVersion, tryBackend, type BackendName } from '../train/backend/select.js';
 import { LR_COMPARE_VERSION } from '../version.js';
 
 const REMEDY: Record<BackendName, string> = {

@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { assertWritable, writeFileAtomic } from '../report/atomic.js';
 import { duration, rate } from '../report/format.js';
 import { createTaskProgress } from '../report/live.js';
-import { BACKEND_CHOICES, BACKEND_PACKAGES, describeSelection, type BackendChoice } from '../train/backend.js';
+import { BACKEND_CHOICES, BACKEND_PACKAGES, describeSelection, type BackendChoice } from '../train/backend/select.js';
 import {
   LR_FINDER_DEFAULTS,
   LR_FINDER_MODES,

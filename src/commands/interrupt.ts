@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { YieldToEventLoop } from '../train/yield.js';
 import { writeFileAtomic } from '../report/atomic.js';
-import type { ResultsFile } from '../report/results.js';
+import type { ResultsFile } from '../results/results.js';
 import { stopLiveOutput } from '../report/live.js';
 
 export interface InterruptHandler {

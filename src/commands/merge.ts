@@ -2,10 +2,10 @@ import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { writeFileAtomic } from '../report/atomic.js';
-import { configurationDifference, RESULTS_VERSION, type ResultsFile, type RunResult } from '../report/results.js';
-import { compareSchedulers } from '../report/statistics.js';
+import { configurationDifference, RESULTS_VERSION, type ResultsFile, type RunResult } from '../results/results.js';
+import { compareSchedulers } from '../results/statistics.js';
 import { runKey } from '../train/plan.js';
-import { readResultsFile } from '../report/results-file.js';
+import { readResultsFile } from '../results/results-file.js';
 
 /** Position of a run in the plan of a single unsharded run: repeat-major, then the schedulers' order. */
 function planPosition(results: ResultsFile, run: RunResult): number {

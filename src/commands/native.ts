@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { describeNativeStatus, nativeLocations, nativeStatus } from '../native/status.js';
-import { tryBackend } from '../train/backend.js';
+import { tryBackend } from '../train/backend/select.js';
 
 /**
  * Runs the shipped provisioning script (the same one `npm install` runs as

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../report/atomic.js';
-import { readResultsFile } from '../report/results-file.js';
+import { readResultsFile } from '../results/results-file.js';
 
 interface ReportOptions {
   html?: string;

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { MNIST_TEST_SIZE, MNIST_TRAIN_SIZE } from '../data/mnist.js';
 import { UsageError } from '../errors.js';
-import { BACKEND_CHOICES, type BackendChoice } from '../train/backend.js';
+import { BACKEND_CHOICES, type BackendChoice } from '../train/backend/select.js';
 import { OPTIMIZER_CHOICES, type OptimizerName } from '../train/optimizers.js';
 import { describeRange, integerOption, numberOption, type NumberRange } from './options.js';
 

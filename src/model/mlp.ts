@@ -1,4 +1,4 @@
-import { createRandom, deriveSeed } from '../train/random.js';
+import { createRandom, deriveSeed } from '../data/random.js';
 
 /** The network of the source article: inputs -> Dense(hidden, ReLU) -> Dense(classes, softmax). */
 export interface MlpShape {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { gemm } from '../train/kernels.js';
+import { gemm } from '../train/backend/kernels.js';
 import type { MlpShape, MlpWeights } from './mlp.js';
 
 let networkCounter = 0;

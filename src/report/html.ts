@@ -3,8 +3,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from './atomic.js';
 import { CHART_FONT, chartDefinitions } from './charts/specs.js';
-import type { ResultsFile } from './results.js';
-import { compareSchedulers } from './statistics.js';
+import type { ResultsFile } from '../results/results.js';
+import { compareSchedulers } from '../results/statistics.js';
 import { resultsTableModel } from './table.js';
 
 /**

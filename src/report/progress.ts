@@ -1,4 +1,4 @@
-import type { RunResult } from './results.js';
+import type { RunResult } from '../results/results.js';
 import type { EpochRecord } from '../train/job.js';
 import type { RunTask } from '../train/plan.js';
 import { duration, fixed, percent, rate } from './format.js';

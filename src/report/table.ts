@@ -1,8 +1,8 @@
 import { duration, fixed, percent, rate } from './format.js';
 import { wrapText } from './fit-table.js';
 import { renderTable, type OutputFormat, type TableModel } from './formats.js';
-import type { ResultsFile, RunResult } from './results.js';
-import type { MetricStatistics, SchedulerStatistics } from './statistics.js';
+import type { ResultsFile, RunResult } from '../results/results.js';
+import type { MetricStatistics, SchedulerStatistics } from '../results/statistics.js';
 
 /** Best first: by best validation accuracy, then by lowest validation loss. */
 export function rankRuns(runs: readonly RunResult[]): RunResult[] {

@@ -1,6 +1,6 @@
 import * as asciichart from 'asciichart';
 import { curve, repeatCount, seriesNames, spansDecades, type EpochMetric } from './charts/data.js';
-import type { ResultsFile } from './results.js';
+import type { ResultsFile } from '../results/results.js';
 
 export interface LineSeries {
   readonly name: string;

@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { cpus } from 'node:os';
 import type { ProgressReporter } from '../report/progress.js';
-import { RESULTS_VERSION, type ResultsFile, type RunConfiguration, type RunEnvironment, type RunResult } from '../report/results.js';
-import { compareSchedulers } from '../report/statistics.js';
+import { RESULTS_VERSION, type ResultsFile, type RunConfiguration, type RunEnvironment, type RunResult } from '../results/results.js';
+import { compareSchedulers } from '../results/statistics.js';
 import { createScheduler } from '../schedulers/index.js';
 import { LR_COMPARE_VERSION } from '../version.js';
-import { BACKEND_PACKAGES, selectBackend, type BackendChoice, type BackendSelection } from './backend.js';
+import { BACKEND_PACKAGES, selectBackend, type BackendChoice, type BackendSelection } from './backend/select.js';
 import type { EpochRecord } from './job.js';
 import { runInWorkers } from './parallel.js';
 import { planRuns, runKey, shardOf, type RunTask, type Shard } from './plan.js';

@@ -16,7 +16,7 @@ import {
 import type { Scheduler } from '../schedulers/types.js';
 import { SchedulerCallback } from './callbacks.js';
 import { createOptimizer, disposeOptimizer, type OptimizerName } from './optimizers.js';
-import { epochOrder } from './random.js';
+import { epochOrder } from '../data/random.js';
 import { hasDiverged } from './divergence.js';
 
 /** What one epoch produced; `epoch` counts from 1 as Keras prints it. */

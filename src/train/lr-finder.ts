@@ -3,7 +3,7 @@ import { oneHot } from '../data/batches.js';
 import { loadMnist, NUM_CLASSES, type Dataset } from '../data/mnist.js';
 import { UsageError } from '../errors.js';
 import { ARTICLE_MLP, initialWeights, type MlpShape } from '../model/mlp.js';
-import { selectBackend, type BackendChoice, type BackendSelection } from './backend.js';
+import { selectBackend, type BackendChoice, type BackendSelection } from './backend/select.js';
 import { AUTO_RULES, type LrFinderPoint, type SuggestionRule } from './lr-suggestions.js';
 import { createOptimizer, disposeOptimizer, type OptimizerName } from './optimizers.js';
 import {

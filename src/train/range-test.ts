@@ -7,7 +7,7 @@ import type { ClosedFormScheduler } from '../schedulers/types.js';
 import { SchedulerCallback } from './callbacks.js';
 import { SMOOTHING_BETA, suggest, suggestionWindow, type LrFinderPoint, type LrSuggestions } from './lr-suggestions.js';
 import { disposeOptimizer } from './optimizers.js';
-import { epochOrder } from './random.js';
+import { epochOrder } from '../data/random.js';
 
 /**
  * Leslie Smith's learning-rate range test ("Cyclical Learning Rates for

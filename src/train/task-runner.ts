@@ -1,7 +1,7 @@
 import { batchesPerEpoch, DeviceDataset } from '../data/batches.js';
 import { loadMnist, NUM_CLASSES, type MnistSplits } from '../data/mnist.js';
 import { ARTICLE_MLP, initialWeights, type MlpShape, type MlpWeights } from '../model/mlp.js';
-import { summarize, type RunResult } from '../report/results.js';
+import { summarize, type RunResult } from '../results/results.js';
 import { createScheduler } from '../schedulers/index.js';
 import type { ResolvedSchedulerSpec, ScheduleContext } from '../schedulers/types.js';
 import type * as tf from '@tensorflow/tfjs';

@@ -1,9 +1,9 @@
-import { selectBackend, type BackendName } from './backend.js';
+import { selectBackend, type BackendName } from './backend/select.js';
 import type { RunTask } from './plan.js';
 import { TaskRunner, type TrainingSetup } from './task-runner.js';
 import { YieldToEventLoop } from './yield.js';
 import type { EpochRecord } from './job.js';
-import type { RunResult } from '../report/results.js';
+import type { RunResult } from '../results/results.js';
 import { isUsageError } from '../errors.js';
 
 /** Messages between the parent (parallel.ts) and a worker process. */

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ResultsFile } from '../../src/report/results.js';
+import type { ResultsFile } from '../../src/results/results.js';
 import { runLrCompare, temporaryFolder, TINY } from './helpers.js';
 
 function readResults(path: string): ResultsFile {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadMnist, type MnistSplits } from '../../src/data/mnist.js';
-import { selectBackend } from '../../src/train/backend.js';
+import { selectBackend } from '../../src/train/backend/select.js';
 import {
   rangeTestMlp,
   rangeTestSchedule,

@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHART_IDS } from '../../src/report/charts/specs.js';
-import type { ResultsFile } from '../../src/report/results.js';
+import type { ResultsFile } from '../../src/results/results.js';
 import { interrupted, lrCompare, realRun, temporaryFolder } from './helpers.js';
 
 const CHROMIUM = process.env.LR_COMPARE_CHROMIUM ?? '/usr/bin/chromium';

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { curve, spansDecades } from '../../src/report/charts/data.js';
 import { renderSvg, svgToPng, toVega } from '../../src/report/charts/render.js';
 import { CHART_IDS, chartDefinitions, logTicks, type ChartDefinition } from '../../src/report/charts/specs.js';
-import type { ResultsFile } from '../../src/report/results.js';
+import type { ResultsFile } from '../../src/results/results.js';
 import { interrupted, realRun, runsOf } from './helpers.js';
 
 // Two real runs: one repeat of a schedule that spans decades next to a constant

@@ -3,7 +3,7 @@ import { checkResults, checkTableModels } from '../../src/commands/check.js';
 import { compareResults, comparisonTableModels } from '../../src/commands/compare.js';
 import { renderFittedTable } from '../../src/report/fit-table.js';
 import { renderTable } from '../../src/report/formats.js';
-import type { ResultsFile } from '../../src/report/results.js';
+import type { ResultsFile } from '../../src/results/results.js';
 import { renderResultsTable } from '../../src/report/table.js';
 import { realRun, runsOf, visible } from './helpers.js';
 

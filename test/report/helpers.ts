@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ResultsFile, RunResult } from '../../src/report/results.js';
-import { compareSchedulers } from '../../src/report/statistics.js';
+import type { ResultsFile, RunResult } from '../../src/results/results.js';
+import { compareSchedulers } from '../../src/results/statistics.js';
 import { lrCompare, temporaryFolder } from '../cli/helpers.js';
 
 export { lrCompare, temporaryFolder };

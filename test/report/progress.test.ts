@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { stopLiveOutput, createTaskProgress } from '../../src/report/live.js';
 import { MAX_RUN_LINES, ProgressReporter } from '../../src/report/progress.js';
-import type { RunResult, RunSummary } from '../../src/report/results.js';
+import type { RunResult, RunSummary } from '../../src/results/results.js';
 import { parseSchedulerSpec } from '../../src/schedulers/index.js';
 import type { EpochRecord } from '../../src/train/job.js';
 import type { RunTask } from '../../src/train/plan.js';

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CHART_IDS } from '../../src/report/charts/specs.js';
-import type { ResultsFile } from '../../src/report/results.js';
+import type { ResultsFile } from '../../src/results/results.js';
 import { interrupted, lrCompare, realRun, temporaryFolder } from './helpers.js';
 
 let resultsPath: string;

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { ResultsFile } from '../../src/report/results.js';
+import type { ResultsFile } from '../../src/results/results.js';
 import { renderLineChart, renderTerminalCharts } from '../../src/report/terminal-charts.js';
 import { interrupted, realRun, visible } from './helpers.js';
 

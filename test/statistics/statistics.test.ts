@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { RunResult, RunSummary } from '../../src/report/results.js';
-import { compareSchedulers, describeValues, holmAdjust, pairedTTest } from '../../src/report/statistics.js';
-import { studentTCdf, studentTQuantile } from '../../src/report/student-t.js';
+import type { RunResult, RunSummary } from '../../src/results/results.js';
+import { compareSchedulers, describeValues, holmAdjust, pairedTTest } from '../../src/results/statistics.js';
+import { studentTCdf, studentTQuantile } from '../../src/results/student-t.js';
 
 describe("Student's t distribution", () => {
   it.each([

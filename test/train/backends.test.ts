@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ResultsFile } from '../../src/report/results.js';
+import type { ResultsFile } from '../../src/results/results.js';
 import { runLrCompare, temporaryFolder } from '../cli/helpers.js';
 
 /** What provisioning (npm install's postinstall, or `lr-compare native install`) recorded: "ok", or why the native backend is missing. */

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { selectBackend } from '../../src/train/backend.js';
-import { createRandom } from '../../src/train/random.js';
+import { selectBackend } from '../../src/train/backend/select.js';
+import { createRandom } from '../../src/data/random.js';
 import {
   installMatMulKernels,
   installWasmMatMulKernels,
@@ -10,7 +10,7 @@ import {
   uninstallMatMulKernels,
   uninstallWasmMatMulKernels,
   wasmMatMulPatched,
-} from '../../src/train/kernels.js';
+} from '../../src/train/backend/kernels.js';
 
 function values(shape: number[], seed: number): tf.Tensor {
   const random = createRandom(seed);

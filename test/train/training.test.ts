@@ -14,11 +14,11 @@ import {
   transposedStep,
 } from '../../src/model/network.js';
 import type { ClosedFormScheduler, MetricDrivenScheduler } from '../../src/schedulers/types.js';
-import { selectBackend } from '../../src/train/backend.js';
+import { selectBackend } from '../../src/train/backend/select.js';
 import { SchedulerCallback } from '../../src/train/callbacks.js';
 import { evaluate, runTrainingJob, type TrainingJob } from '../../src/train/job.js';
 import { createOptimizer, effectiveLearningRate, OPTIMIZER_CHOICES } from '../../src/train/optimizers.js';
-import { epochOrder } from '../../src/train/random.js';
+import { epochOrder } from '../../src/data/random.js';
 
 let data: MnistSplits;
 let validation: DeviceDataset;

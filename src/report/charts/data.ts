@@ -1,5 +1,5 @@
 import type { EpochRecord } from '../../train/job.js';
-import type { ResultsFile, RunResult } from '../results.js';
+import type { ResultsFile, RunResult } from '../../results/results.js';
 
 /** The per-epoch metrics that the charts draw. */
 export type EpochMetric = 'learningRate' | 'loss' | 'accuracy' | 'validationLoss' | 'validationAccuracy';

@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import type { ResultsFile } from '../results.js';
+import type { ResultsFile } from '../../results/results.js';
 import { curve, repeatCount, repeatCurves, seriesNames, spansDecades, type CurvePoint, type EpochMetric, type RepeatPoint } from './data.js';
 import { SERIES_COLORS, seriesColor, seriesDash } from './palette.js';
 
