@@ -173,8 +173,8 @@ async function rangeTest(c) {
 
 const selected = cases.filter((c) => !args.only || c.id.includes(args.only));
 if (!args['summary-only']) {
-  const { selectBackend } = await dist('train/backend.js');
-  await selectBackend(args.backend);
+  const { selectBackend } = await dist('train/backend/select.js');
+  await selectBackend(args.backend, { patchKernels: true });
   for (const c of selected) for (const lr of GRIDS[c.optimizer]) await train(c, lr);
   if (args.phase === 'all') {
     for (const c of selected) {

@@ -116,7 +116,7 @@ export async function mnistRangeTest(request: MnistRangeTestRequest): Promise<Mn
   validateLrFinderRange(start, end, steps);
   // The test reads no test images; loadMnist needs at least one.
   const data = loadMnist({ dataDir: request.dataDir, samples: request.samples, valSplit: request.valSplit, testSamples: 1 });
-  const backend = await selectBackend(request.backend);
+  const backend = await selectBackend(request.backend, { patchKernels: true });
   request.onBackend?.(backend);
   const finder = await rangeTestMlp(data.train, {
     start,

@@ -2,7 +2,7 @@ import { selectBackend, type BackendName } from './backend/select.js';
 import type { RunTask } from './plan.js';
 import { TaskRunner, type TrainingSetup } from './task-runner.js';
 import { YieldToEventLoop } from './yield.js';
-import type { EpochRecord } from './job.js';
+import type { EpochRecord } from '../results/results.js';
 import type { RunResult } from '../results/results.js';
 import { isUsageError } from '../errors.js';
 
@@ -32,7 +32,7 @@ async function serve(): Promise<void> {
     queue = queue.then(async () => {
       try {
         if (message.type === 'setup') {
-          await selectBackend(message.backend);
+          await selectBackend(message.backend, { patchKernels: true });
           // Yielding lets the 'disconnect' handler stop a worker whose parent is gone, mid-run.
           runner = new TaskRunner(message.setup, [new YieldToEventLoop()]);
           send({ type: 'ready' });

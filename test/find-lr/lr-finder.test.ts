@@ -34,7 +34,7 @@ function options(overrides: Partial<MlpRangeTestOptions> = {}): MlpRangeTestOpti
 }
 
 beforeAll(async () => {
-  await selectBackend('wasm');
+  await selectBackend('wasm', { patchKernels: true });
   data = loadMnist({ samples: 500, valSplit: 0.2, testSamples: 1 });
   result = await rangeTestMlp(data.train, options());
 });

@@ -86,7 +86,7 @@ const PRODUCTS: { name: string; a: number[]; b: number[]; transposeA: boolean; t
 ];
 
 beforeAll(async () => {
-  await selectBackend('wasm');
+  await selectBackend('wasm', { patchKernels: true });
 });
 
 afterAll(() => {
@@ -94,7 +94,7 @@ afterAll(() => {
 });
 
 describe('the wasm matrix-product kernel patch', () => {
-  it('is installed by selectBackend("wasm"), once, and can be undone', () => {
+  it('is installed by selectBackend("wasm", { patchKernels: true }), once, and can be undone', () => {
     expect(wasmMatMulPatched()).toBe(true);
     const patched = PATCHED_KERNELS.map((name) => tf.getKernel(name, 'wasm'));
     expect(installWasmMatMulKernels()).toBe(true);
@@ -222,14 +222,14 @@ describe('the wasm matrix-product kernel patch', () => {
 
 describe('the cpu matrix-product kernels', () => {
   beforeAll(async () => {
-    await selectBackend('cpu');
+    await selectBackend('cpu', { patchKernels: true });
   });
 
   afterAll(async () => {
-    await selectBackend('wasm');
+    await selectBackend('wasm', { patchKernels: true });
   });
 
-  it('are installed by selectBackend("cpu")', () => {
+  it('are installed by selectBackend("cpu", { patchKernels: true })', () => {
     expect(matMulPatched('cpu')).toBe(true);
   });
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
-import { installMatMulKernels } from './kernels.js';
+import { patchKernels } from './patch.js';
 
 export const BACKEND_CHOICES = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
@@ -25,6 +25,16 @@ export interface BackendSelection {
   readonly packageVersion: string;
   /** Every backend tried, in order, with why it did or did not load. */
   readonly attempts: readonly BackendAttempt[];
+  /** Puts the stock kernels back when `patchKernels` replaced them (a no-op otherwise). */
+  readonly unpatchKernels: () => void;
+}
+
+export interface BackendOptions {
+  /**
+   * Also replace the backend's matrix-product kernels with lr-compare's faster
+   * ones (patch.ts). The engine asks for it; nothing else should get it by surprise.
+   */
+  readonly patchKernels?: boolean;
 }
 
 const require = createRequire(import.meta.url);
@@ -42,8 +52,18 @@ function firstLine(error: unknown): string {
   return message.split('\n').find((line) => line.trim() !== '')?.trim() ?? 'unknown error';
 }
 
+interface Attempt {
+  readonly failure?: string;
+  readonly unpatchKernels: () => void;
+}
+
 /** Loads the package that registers a backend and makes it current; returns why not, if it fails. */
-export async function tryBackend(name: BackendName): Promise<string | undefined> {
+export async function tryBackend(name: BackendName, options: BackendOptions = {}): Promise<string | undefined> {
+  return (await attempt(name, options)).failure;
+}
+
+async function attempt(name: BackendName, options: BackendOptions): Promise<Attempt> {
+  const none = () => undefined;
   try {
     if (name === 'tensorflow') {
       // TensorFlow's C++ logging (oneDNN and CPU feature notes) would reach the user's terminal.
@@ -59,17 +79,17 @@ export async function tryBackend(name: BackendName): Promise<string | undefined>
       require('@tensorflow/tfjs-backend-wasm');
     }
     const ok = await tf.setBackend(name);
-    if (!ok) return `tf.setBackend('${name}') failed`;
+    if (!ok) return { failure: `tf.setBackend('${name}') failed`, unpatchKernels: none };
     await tf.ready();
-    // Faster matrix-product kernels on wasm and cpu, for every caller (see kernels.ts).
-    installMatMulKernels(name);
-    return undefined;
+    if (!options.patchKernels) return { unpatchKernels: none };
+    const versions = tf.version as unknown as Record<string, string>;
+    return { unpatchKernels: patchKernels(name, { core: versions['tfjs-core'], backend: packageVersion(BACKEND_PACKAGES[name]) }) };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'MODULE_NOT_FOUND' && firstLine(error).includes(BACKEND_PACKAGES[name])) {
-      return `${BACKEND_PACKAGES[name]} is not installed`;
+      return { failure: `${BACKEND_PACKAGES[name]} is not installed`, unpatchKernels: none };
     }
-    return firstLine(error);
+    return { failure: firstLine(error), unpatchKernels: none };
   }
 }
 
@@ -78,17 +98,17 @@ export async function tryBackend(name: BackendName): Promise<string | undefined>
  * loads (native TensorFlow, then WebAssembly, then pure JavaScript).
  * Returns undefined for `name` failures only when a specific backend was asked for.
  */
-export async function selectBackend(choice: BackendChoice): Promise<BackendSelection> {
+export async function selectBackend(choice: BackendChoice, options: BackendOptions = {}): Promise<BackendSelection> {
   // Production mode silences tfjs' console banners ("install our node backend")
   // and skips debug checks we do not need.
   tf.enableProdMode();
   const candidates: BackendName[] = choice === 'auto' ? ['tensorflow', 'wasm', 'cpu'] : [choice];
   const attempts: BackendAttempt[] = [];
   for (const candidate of candidates) {
-    const failure = await tryBackend(candidate);
+    const { failure, unpatchKernels } = await attempt(candidate, options);
     const version = packageVersion(BACKEND_PACKAGES[candidate]) ?? 'unknown';
     attempts.push({ backend: candidate, ok: failure === undefined, detail: failure ?? version });
-    if (failure === undefined) return { name: candidate, packageVersion: version, attempts };
+    if (failure === undefined) return { name: candidate, packageVersion: version, attempts, unpatchKernels };
   }
   const reasons = attempts.map((attempt) => `${attempt.backend}: ${attempt.detail}`).join('; ');
   throw new BackendUnavailableError(`backend ${choice} is not available (${reasons})`, attempts);
