@@ -45,7 +45,7 @@ export interface TransposedBatch {
  * tensor (one column per sample) and their class indices into a host array.
  *
  * The transposed layout is what the fast step multiplies with (see
- * `transposedStep`): as the right-hand operand of the forward product it is
+ * `columnGradients` in src/train/steps/columns.ts): as the right-hand operand of the forward product it is
  * the smallest matrix XNNPACK has to repack each step, and it is also the
  * left-hand operand of the weight gradient, so the step never needs the
  * untransposed images. The labels stay on the host because the loss and its

@@ -1,6 +1,28 @@
 import type { ParamValue } from '../schedulers/types.js';
-import type { EpochRecord, Evaluation } from '../train/job.js';
 import type { ComparisonStatistics } from './statistics.js';
+
+/**
+ * The results file's schema (what `lr-compare run` writes and every other
+ * command reads), and the per-run summary computed from a run's history.
+ * results-file.ts reads and validates files; statistics.ts compares runs.
+ */
+
+/** What one epoch produced; `epoch` counts from 1 as Keras prints it. */
+export interface EpochRecord {
+  readonly epoch: number;
+  /** The learning rate at the epoch's first batch. */
+  readonly learningRate: number;
+  readonly loss: number;
+  readonly accuracy: number;
+  readonly validationLoss: number;
+  readonly validationAccuracy: number;
+  readonly seconds: number;
+}
+
+export interface Evaluation {
+  readonly loss: number;
+  readonly accuracy: number;
+}
 
 /** Bumped when the results file changes in a way older readers cannot follow. */
 export const RESULTS_VERSION = 1;

@@ -10,7 +10,8 @@ import { setLearningRate } from './optimizers.js';
  * feeds the validation loss to metric-driven schedulers when an epoch ends.
  *
  * It works both under `model.fit` (the optimizer is then the model's) and in
- * lr-compare's own training loop, which passes its optimizer explicitly.
+ * lr-compare's own training loop, which passes a function that receives each
+ * new rate (the engine hands it to its training step explicitly).
  */
 export class SchedulerCallback extends tf.Callback {
   private epoch = 0;
@@ -19,7 +20,7 @@ export class SchedulerCallback extends tf.Callback {
   constructor(
     private readonly scheduler: Scheduler,
     private readonly batchesPerEpoch: number,
-    private readonly explicitOptimizer?: tf.Optimizer,
+    private readonly target?: tf.Optimizer | ((learningRate: number) => void),
   ) {
     super();
   }
@@ -30,13 +31,16 @@ export class SchedulerCallback extends tf.Callback {
   }
 
   private get optimizer(): tf.Optimizer {
-    const optimizer = this.explicitOptimizer ?? this.model?.optimizer;
+    const optimizer = typeof this.target === 'function' ? undefined : (this.target ?? this.model?.optimizer);
     if (!optimizer) throw new Error('SchedulerCallback has no optimizer: pass one or use it with model.fit');
     return optimizer;
   }
 
   private apply(rate: number): void {
-    if (rate !== this.lastRate) setLearningRate(this.optimizer, rate);
+    if (rate !== this.lastRate) {
+      if (typeof this.target === 'function') this.target(rate);
+      else setLearningRate(this.optimizer, rate);
+    }
     this.lastRate = rate;
   }
 

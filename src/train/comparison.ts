@@ -1,12 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { cpus } from 'node:os';
-import type { ProgressReporter } from '../report/progress.js';
 import { RESULTS_VERSION, type ResultsFile, type RunConfiguration, type RunEnvironment, type RunResult } from '../results/results.js';
 import { compareSchedulers } from '../results/statistics.js';
 import { createScheduler } from '../schedulers/index.js';
 import { LR_COMPARE_VERSION } from '../version.js';
 import { BACKEND_PACKAGES, selectBackend, type BackendChoice, type BackendSelection } from './backend/select.js';
-import type { EpochRecord } from './job.js';
+import type { EpochRecord } from '../results/results.js';
 import { runInWorkers } from './parallel.js';
 import { planRuns, runKey, shardOf, type RunTask, type Shard } from './plan.js';
 import { loadSetupData, TaskRunner, type TrainingSetup } from './task-runner.js';
@@ -25,6 +24,13 @@ export interface ComparisonRequest extends TrainingSetup {
   readonly finishedRuns?: readonly RunResult[];
 }
 
+/** What a comparison reports as it goes (report/progress.ts' ProgressReporter is one); the engine draws nothing itself. */
+export interface ComparisonProgress {
+  start(runCount: number, alreadyFinished: number): void;
+  epoch(task: RunTask, record: EpochRecord): void;
+  runFinished(task: RunTask, result: RunResult): void;
+}
+
 export interface ComparisonHooks {
   /** Called with the run's configuration before the backend is chosen (a resumed run checks it here). */
   readonly onConfiguration?: (configuration: RunConfiguration) => void;
@@ -34,7 +40,7 @@ export interface ComparisonHooks {
   readonly onResults?: (results: ResultsFile) => void;
   /** Extra tfjs callbacks for every job (e.g. one that lets signals through). */
   readonly callbacks?: readonly tf.Callback[];
-  readonly progress?: ProgressReporter;
+  readonly progress?: ComparisonProgress;
 }
 
 function environmentOf(selection: BackendSelection): RunEnvironment {
@@ -83,7 +89,7 @@ export async function runComparison(request: ComparisonRequest, hooks: Compariso
   };
   hooks.onConfiguration?.(configuration);
 
-  const selection = await selectBackend(request.backend);
+  const selection = await selectBackend(request.backend, { patchKernels: true });
   hooks.onBackend?.(selection);
 
   const environment = environmentOf(selection);

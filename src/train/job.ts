@@ -1,40 +1,18 @@
 import * as tf from '@tensorflow/tfjs';
-import { batchesPerEpoch, DeviceDataset, makeRowBatch, makeTransposedBatch } from '../data/batches.js';
+import { batchesPerEpoch, type DeviceDataset } from '../data/batches.js';
 import type { Dataset } from '../data/mnist.js';
+import { epochOrder } from '../data/random.js';
 import type { MlpShape, MlpWeights } from '../model/mlp.js';
-import {
-  forward,
-  hostCrossEntropy,
-  HostHead,
-  hostHeadStep,
-  MlpVariables,
-  rowStep,
-  stepLayoutFor,
-  transposedStep,
-  type HostCrossEntropy,
-} from '../model/network.js';
+import { forward, hostCrossEntropy, MlpVariables } from '../model/network.js';
+import type { EpochRecord, Evaluation } from '../results/results.js';
 import type { Scheduler } from '../schedulers/types.js';
 import { SchedulerCallback } from './callbacks.js';
-import { createOptimizer, disposeOptimizer, type OptimizerName } from './optimizers.js';
-import { epochOrder } from '../data/random.js';
 import { hasDiverged } from './divergence.js';
+import type { OptimizerName } from './optimizers.js';
+import { chooseStep, stepNamed, type StepName } from './steps/choose.js';
 
-/** What one epoch produced; `epoch` counts from 1 as Keras prints it. */
-export interface EpochRecord {
-  readonly epoch: number;
-  /** The learning rate at the epoch's first batch. */
-  readonly learningRate: number;
-  readonly loss: number;
-  readonly accuracy: number;
-  readonly validationLoss: number;
-  readonly validationAccuracy: number;
-  readonly seconds: number;
-}
-
-export interface Evaluation {
-  readonly loss: number;
-  readonly accuracy: number;
-}
+// The record types live with the results schema; re-exported for report/progress.ts, which imports them from here.
+export type { EpochRecord, Evaluation } from '../results/results.js';
 
 export interface JobOutcome {
   readonly history: EpochRecord[];
@@ -64,56 +42,8 @@ export interface TrainingJob {
   readonly callbacks?: readonly tf.Callback[];
   /** Called after each epoch with its record. */
   readonly onEpochEnd?: (record: EpochRecord) => void;
-  /** The step's data layout; by default the faster one for the current backend (`stepLayoutFor`). */
-  readonly stepLayout?: 'rows' | 'columns';
-  /** With plain SGD, run the small part of the network on the host (`hostHeadStep`); default true. */
-  readonly hostHead?: boolean;
-}
-
-interface BatchTrainer {
-  /** One step on the rows order[start..end); returns the batch's loss sum and accuracy count. Call inside tf.tidy. */
-  train(order: Uint32Array, start: number, end: number): HostCrossEntropy;
-  /** Makes the tfjs variables current (before evaluation and snapshots). */
-  sync(): void;
-}
-
-/**
- * How a batch is trained. Plain SGD (the article's setting): `hostHeadStep`,
- * the first layer's products on the backend and the small rest on the host,
- * with w <- w + (-lr) g computed from the rate the SchedulerCallback set on the
- * tfjs optimizer (rounded to float32, as that optimizer's own copy is), folded
- * into the host gradient. Other optimizers: the whole backward pass on the
- * backend (`transposedStep` or `rowStep`) and the tfjs optimizer's
- * applyGradients. The data layout is the faster one for the backend
- * (`stepLayoutFor`) unless the job says otherwise.
- */
-function batchTrainer(job: TrainingJob, optimizer: tf.Optimizer, variables: MlpVariables): BatchTrainer {
-  const layout = job.stepLayout ?? stepLayoutFor(tf.getBackend());
-  const batch = (order: Uint32Array, start: number, end: number) => {
-    if (layout === 'rows') return makeRowBatch(job.train, order, start, end);
-    const { imagesT, labels } = makeTransposedBatch(job.train, order, start, end);
-    return { images: imagesT, labels };
-  };
-  if (job.optimizer === 'sgd' && job.hostHead !== false) {
-    const head = new HostHead(job.shape, job.initialWeights);
-    const sgd = optimizer as unknown as { learningRate: number };
-    return {
-      train: (order, start, end) => {
-        const { images, labels } = batch(order, start, end);
-        return hostHeadStep(variables, head, images, layout, labels, Math.fround(-sgd.learningRate));
-      },
-      sync: () => head.writeTo(variables),
-    };
-  }
-  return {
-    train: (order, start, end) => {
-      const { images, labels } = batch(order, start, end);
-      const step = layout === 'columns' ? transposedStep(variables, images, labels) : rowStep(variables, images, labels);
-      optimizer.applyGradients(step.gradients);
-      return step.loss;
-    },
-    sync: () => undefined,
-  };
+  /** Train with this step rather than the one `chooseStep` picks for the backend and optimizer (tests, benchmarks). */
+  readonly step?: StepName;
 }
 
 /** Loss and accuracy on a whole dataset in one forward pass; the loss is computed on the host from the logits. */
@@ -127,22 +57,29 @@ export function evaluate(variables: MlpVariables, data: DeviceDataset): Evaluati
 
 /**
  * Trains one network with one scheduler: lr-compare's own loop, with the
- * backward pass written out (see `batchTrainer`) and batches built from host
- * arrays, driving the scheduler through the same tfjs callback that
- * `model.fit` would call. docs/performance.md explains the choices.
+ * backward pass written out (a TrainStep, see steps/train-step.ts) and batches
+ * built from host arrays, driving the scheduler through the same tfjs callback
+ * that `model.fit` would call. The rate goes from the scheduler through that
+ * callback to the step, explicitly, for every batch. docs/performance.md
+ * explains the choices.
  */
 export async function runTrainingJob(job: TrainingJob): Promise<JobOutcome> {
   const started = performance.now();
   const variables = new MlpVariables(job.shape, job.initialWeights);
-  const optimizer = createOptimizer(job.optimizer, job.baseLearningRate);
-  const trainer = batchTrainer(job, optimizer, variables);
+  const backend = tf.getBackend();
+  const plan = job.step ? stepNamed(job.step, backend) : chooseStep(backend, job.optimizer);
+  const trainer = plan.create({ variables, optimizer: job.optimizer, baseLearningRate: job.baseLearningRate });
   const batches = batchesPerEpoch(job.train.count, job.batchSize);
-  const callbacks: tf.Callback[] = [new SchedulerCallback(job.scheduler, batches, optimizer), ...(job.callbacks ?? [])];
+  // The rate the scheduler set last, through the callback; every step is given it.
+  let learningRate = Number.NaN;
+  const scheduling = new SchedulerCallback(job.scheduler, batches, (rate) => {
+    learningRate = rate;
+  });
+  const callbacks: tf.Callback[] = [scheduling, ...(job.callbacks ?? [])];
   const history: EpochRecord[] = [];
   let bestValidationLoss = Number.POSITIVE_INFINITY;
   let bestWeights: MlpWeights | undefined;
   let divergedAtEpoch: number | null = null;
-  const schedulerCallback = callbacks[0] as SchedulerCallback;
 
   try {
     for (const callback of callbacks) await callback.onTrainBegin();
@@ -150,7 +87,7 @@ export async function runTrainingJob(job: TrainingJob): Promise<JobOutcome> {
       const epochStarted = performance.now();
       for (const callback of callbacks) await callback.onEpochBegin(epoch);
       // The rate of the epoch's first batch: batch-wise schedules set it only when that batch begins.
-      let learningRate = Number.NaN;
+      let epochLearningRate = Number.NaN;
       const order = epochOrder(job.train.count, job.seed, epoch);
       // The step reads each batch's 32 x 10 logits to compute the loss on the host. The backends
       // lr-compare uses run kernels synchronously, so that read waits for nothing.
@@ -158,11 +95,11 @@ export async function runTrainingJob(job: TrainingJob): Promise<JobOutcome> {
       let correctTotal = 0;
       for (let batch = 0; batch < batches; batch++) {
         for (const callback of callbacks) await callback.onBatchBegin(batch);
-        if (batch === 0) learningRate = schedulerCallback.learningRate;
+        if (batch === 0) epochLearningRate = learningRate;
         const start = batch * job.batchSize;
         const end = Math.min(start + job.batchSize, job.train.count);
         tf.tidy(() => {
-          const { lossSum, correct } = trainer.train(order, start, end);
+          const { lossSum, correct } = trainer.step(trainer.makeBatch(job.train, order, start, end), learningRate);
           lossTotal += lossSum;
           correctTotal += correct;
         });
@@ -174,7 +111,7 @@ export async function runTrainingJob(job: TrainingJob): Promise<JobOutcome> {
       const validation = evaluate(variables, job.validation);
       const record: EpochRecord = {
         epoch: epoch + 1,
-        learningRate,
+        learningRate: epochLearningRate,
         loss,
         accuracy,
         validationLoss: validation.loss,
@@ -205,7 +142,7 @@ export async function runTrainingJob(job: TrainingJob): Promise<JobOutcome> {
     }
     return { history, test, testAtBestValidationLoss, divergedAtEpoch, seconds: (performance.now() - started) / 1000 };
   } finally {
+    trainer.dispose();
     variables.dispose();
-    disposeOptimizer(optimizer);
   }
 }

@@ -2,7 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { RunResult } from '../results/results.js';
 import type { BackendName } from './backend/select.js';
-import type { EpochRecord } from './job.js';
+import type { EpochRecord } from '../results/results.js';
 import type { RunTask } from './plan.js';
 import type { TrainingSetup } from './task-runner.js';
 import type { FromWorker, ToWorker } from './worker.js';

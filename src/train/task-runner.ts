@@ -5,7 +5,8 @@ import { summarize, type RunResult } from '../results/results.js';
 import { createScheduler } from '../schedulers/index.js';
 import type { ResolvedSchedulerSpec, ScheduleContext } from '../schedulers/types.js';
 import type * as tf from '@tensorflow/tfjs';
-import { runTrainingJob, type EpochRecord } from './job.js';
+import type { EpochRecord } from '../results/results.js';
+import { runTrainingJob } from './job.js';
 import type { OptimizerName } from './optimizers.js';
 import type { RunTask } from './plan.js';
 

@@ -3,16 +3,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DeviceDataset, makeBatch, makeRowBatch, makeTransposedBatch } from '../../src/data/batches.js';
 import { loadMnist, type MnistSplits } from '../../src/data/mnist.js';
 import { ARTICLE_MLP, initialWeights } from '../../src/model/mlp.js';
-import {
-  crossEntropy,
-  forward,
-  hostCrossEntropy,
-  HostHead,
-  lossAndGradients,
-  MlpVariables,
-  rowStep,
-  transposedStep,
-} from '../../src/model/network.js';
+import { crossEntropy, forward, hostCrossEntropy, MlpVariables } from '../../src/model/network.js';
+import { columnGradients } from '../../src/train/steps/columns.js';
+import { HostHead } from '../../src/train/steps/host-sgd.js';
+import { lossAndGradients } from '../../src/train/steps/reference.js';
+import { rowGradients } from '../../src/train/steps/rows.js';
 import type { ClosedFormScheduler, MetricDrivenScheduler } from '../../src/schedulers/types.js';
 import { selectBackend } from '../../src/train/backend/select.js';
 import { SchedulerCallback } from '../../src/train/callbacks.js';
@@ -25,7 +20,7 @@ let validation: DeviceDataset;
 let test: DeviceDataset;
 
 beforeAll(async () => {
-  await selectBackend('wasm');
+  await selectBackend('wasm', { patchKernels: true });
   data = loadMnist({ samples: 400, valSplit: 0.25, testSamples: 200 });
   validation = new DeviceDataset(data.validation);
   test = new DeviceDataset(data.test);
@@ -52,7 +47,7 @@ function job(overrides: Partial<TrainingJob> = {}): TrainingJob {
   };
 }
 
-describe('the written-out backward pass', () => {
+describe('the reference step (the oracle)', () => {
   it('matches tfjs autodiff of the same loss', () => {
     const variables = new MlpVariables(ARTICLE_MLP, initialWeights(ARTICLE_MLP, 3));
     const order = epochOrder(data.train.count, 3, 0);
@@ -71,8 +66,15 @@ describe('the written-out backward pass', () => {
   });
 });
 
-describe("lr-compare's own training step", () => {
-  it('computes the same loss, accuracy count and gradients as tfjs autodiff, in both layouts', () => {
+/** The largest difference between two gradients, relative to the reference's largest magnitude (at least 1). */
+function gradientDifference(mine: tf.Tensor, reference: tf.Tensor): number {
+  expect(mine.shape).toEqual(reference.shape);
+  const difference = tf.max(tf.abs(tf.sub(mine, reference))).dataSync()[0];
+  return difference / Math.max(1, tf.max(tf.abs(reference)).dataSync()[0]);
+}
+
+describe("lr-compare's own backward passes, against the reference step's", () => {
+  it('computes the same loss, accuracy count and gradients as the reference, in both layouts', () => {
     const variables = new MlpVariables(ARTICLE_MLP, initialWeights(ARTICLE_MLP, 5));
     const order = epochOrder(data.train.count, 5, 1);
     // 29 rows: a last, shorter batch must work too.
@@ -86,17 +88,17 @@ describe("lr-compare's own training step", () => {
         expect(Array.from(rows.images.dataSync())).toEqual(Array.from(images.dataSync()));
         expect(Array.from(rows.labels)).toEqual(Array.from(transposed.labels));
         const reference = lossAndGradients(variables, images, labels);
-        const auto = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(labels, forward(variables, images).logits) as tf.Scalar);
-        for (const fast of [transposedStep(variables, transposed.imagesT, transposed.labels), rowStep(variables, rows.images, rows.labels)]) {
-          expect(fast.loss.lossSum / (end - start)).toBeCloseTo(auto.value.dataSync()[0], 5);
+        const fastOnes = [
+          columnGradients(variables, transposed.imagesT, transposed.labels),
+          rowGradients(variables, rows.images, rows.labels, true),
+          rowGradients(variables, rows.images, rows.labels, false),
+        ];
+        for (const fast of fastOnes) {
           expect(fast.loss.lossSum).toBeCloseTo(reference.lossSum.dataSync()[0], 4);
           expect(fast.loss.correct).toBe(reference.correct.dataSync()[0]);
-          expect(Object.keys(fast.gradients).sort()).toEqual(Object.keys(auto.grads).sort());
-          for (const name of Object.keys(auto.grads)) {
-            expect(fast.gradients[name].shape).toEqual(auto.grads[name].shape);
-            const difference = tf.max(tf.abs(tf.sub(fast.gradients[name], auto.grads[name]))).dataSync()[0];
-            const scale = tf.max(tf.abs(auto.grads[name])).dataSync()[0];
-            expect(difference).toBeLessThan(1e-5 * Math.max(1, scale));
+          expect(Object.keys(fast.gradients).sort()).toEqual(Object.keys(reference.gradients).sort());
+          for (const name of Object.keys(reference.gradients)) {
+            expect(gradientDifference(fast.gradients[name], reference.gradients[name])).toBeLessThan(1e-5);
           }
         }
       });
@@ -104,7 +106,7 @@ describe("lr-compare's own training step", () => {
     variables.dispose();
   });
 
-  it.each(['rows', 'columns'] as const)('host head (%s): same loss and gradients as tfjs autodiff', (layout) => {
+  it.each(['rows', 'columns'] as const)('host head (%s): same loss and gradients as the reference', (layout) => {
     const variables = new MlpVariables(ARTICLE_MLP, initialWeights(ARTICLE_MLP, 8));
     // Non-zero biases, so that their handling is tested too.
     tf.tidy(() => {
@@ -118,19 +120,23 @@ describe("lr-compare's own training step", () => {
       const rows = makeRowBatch(data.train, order, 0, 32);
       const product = layout === 'rows' ? tf.matMul(images, variables.kernel1) : tf.matMul(variables.kernel1, tf.transpose(images), true, false);
       const step = head.step(product.dataSync(), layout, rows.labels, 1);
-      const auto = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(labels, forward(variables, images).logits) as tf.Scalar);
-      expect(step.loss.lossSum / 32).toBeCloseTo(auto.value.dataSync()[0], 5);
+      const reference = lossAndGradients(variables, images, labels);
+      expect(step.loss.lossSum).toBeCloseTo(reference.lossSum.dataSync()[0], 4);
+      expect(step.loss.correct).toBe(reference.correct.dataSync()[0]);
       const kernel1Gradient = tf.matMul(images, tf.tensor2d(step.preActivationGradient, [32, ARTICLE_MLP.hidden]), true, false);
       const pairs: [tf.Tensor, tf.Tensor][] = [
-        [kernel1Gradient, auto.grads[variables.kernel1.name]],
-        [tf.tensor1d(step.bias1Gradient), auto.grads[variables.bias1.name]],
-        [tf.tensor2d(step.kernel2Gradient, [ARTICLE_MLP.hidden, ARTICLE_MLP.classes]), auto.grads[variables.kernel2.name]],
-        [tf.tensor1d(step.bias2Gradient), auto.grads[variables.bias2.name]],
+        [kernel1Gradient, reference.gradients[variables.kernel1.name]],
+        [tf.tensor1d(step.bias1Gradient), reference.gradients[variables.bias1.name]],
+        [tf.tensor2d(step.kernel2Gradient, [ARTICLE_MLP.hidden, ARTICLE_MLP.classes]), reference.gradients[variables.kernel2.name]],
+        [tf.tensor1d(step.bias2Gradient), reference.gradients[variables.bias2.name]],
       ];
-      for (const [mine, reference] of pairs) {
-        expect(mine.shape).toEqual(reference.shape);
-        const difference = tf.max(tf.abs(tf.sub(mine, reference))).dataSync()[0];
-        expect(difference).toBeLessThan(1e-5 * Math.max(1, tf.max(tf.abs(reference)).dataSync()[0]));
+      for (const [mine, expected] of pairs) expect(gradientDifference(mine, expected)).toBeLessThan(1e-5);
+      // gradientScale (how the host-SGD step folds in -lr) scales every gradient and leaves the loss alone.
+      const scaled = head.step(product.dataSync(), layout, rows.labels, -0.1);
+      expect(scaled.loss).toEqual(step.loss);
+      for (const part of ['preActivationGradient', 'bias1Gradient', 'kernel2Gradient', 'bias2Gradient'] as const) {
+        const expected = tf.mul(tf.tensor1d(step[part]), -0.1);
+        expect(gradientDifference(tf.tensor1d(scaled[part]), expected)).toBeLessThan(1e-7);
       }
     });
     // apply() adds the (already scaled) gradients; writeTo() puts them in the variables.
@@ -139,23 +145,6 @@ describe("lr-compare's own training step", () => {
     expect(Array.from(head.bias2)).not.toEqual(Array.from(before));
     head.writeTo(variables);
     expect(Array.from(variables.bias2.dataSync())).toEqual(Array.from(head.bias2));
-    variables.dispose();
-  });
-
-  it('scales every gradient by gradientScale (how plain SGD folds in -lr), without changing the loss', () => {
-    const variables = new MlpVariables(ARTICLE_MLP, initialWeights(ARTICLE_MLP, 6));
-    const order = epochOrder(data.train.count, 6, 0);
-    tf.tidy(() => {
-      const { imagesT, labels } = makeTransposedBatch(data.train, order, 0, 32);
-      const plain = transposedStep(variables, imagesT, labels);
-      const scaled = transposedStep(variables, imagesT, labels, -0.1);
-      expect(scaled.loss).toEqual(plain.loss);
-      for (const name of Object.keys(plain.gradients)) {
-        const expected = tf.mul(plain.gradients[name], -0.1);
-        const difference = tf.max(tf.abs(tf.sub(scaled.gradients[name], expected))).dataSync()[0];
-        expect(difference).toBeLessThan(1e-6 * Math.max(1e-3, tf.max(tf.abs(expected)).dataSync()[0]));
-      }
-    });
     variables.dispose();
   });
 
@@ -262,9 +251,9 @@ describe('a training job', () => {
     expect(new Set(counts).size).toBe(1);
   });
 
-  it.each(['rows', 'columns'] as const)('learns, deterministically, with the %s step layout', async (stepLayout) => {
-    const first = await runTrainingJob(job({ stepLayout }));
-    const second = await runTrainingJob(job({ stepLayout }));
+  it.each(['rows', 'columns'] as const)('learns, deterministically, with the %s step', async (step) => {
+    const first = await runTrainingJob(job({ step }));
+    const second = await runTrainingJob(job({ step }));
     const strip = (records: typeof first.history) => records.map(({ seconds: _seconds, ...rest }) => rest);
     expect(strip(second.history)).toEqual(strip(first.history));
     expect(first.history[2].validationAccuracy).toBeGreaterThan(0.6);
@@ -272,7 +261,7 @@ describe('a training job', () => {
 
   it('trains plain SGD the same with the host head as with tfjs SGD on the whole network', async () => {
     const host = await runTrainingJob(job());
-    const device = await runTrainingJob(job({ hostHead: false }));
+    const device = await runTrainingJob(job({ step: 'rows' }));
     for (const [a, b] of host.history.map((record, i) => [record, device.history[i]] as const)) {
       expect(a.learningRate).toBe(b.learningRate);
       expect(Math.abs(a.loss - b.loss)).toBeLessThan(1e-3 * b.loss);

@@ -1,4 +1,4 @@
-import type { EpochRecord } from '../../train/job.js';
+import type { EpochRecord } from '../../results/results.js';
 import type { ResultsFile, RunResult } from '../../results/results.js';
 
 /** The per-epoch metrics that the charts draw. */
