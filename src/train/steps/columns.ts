@@ -3,9 +3,8 @@ import { makeTransposedBatch } from '../../data/batches.js';
 import type { Dataset } from '../../data/mnist.js';
 import { hostCrossEntropy, type MlpVariables } from '../../model/network.js';
 import { reluBackward } from '../../model/relu.js';
-import { OptimizerUpdate } from './optimizer-update.js';
-import type { HostLossGradients } from './rows.js';
-import type { BatchLoss, StepBatch, StepContext, TrainStep } from './train-step.js';
+import { OptimizerStep, type LossAndGradients } from './optimizer-step.js';
+import type { StepBatch } from './train-step.js';
 
 /**
  * The reference's mathematics for a batch whose images come transposed
@@ -24,7 +23,7 @@ import type { BatchLoss, StepBatch, StepContext, TrainStep } from './train-step.
  *
  * Call inside tf.tidy.
  */
-export function columnGradients(variables: MlpVariables, imagesT: tf.Tensor2D, labels: ArrayLike<number>): HostLossGradients {
+export function columnGradients(variables: MlpVariables, imagesT: tf.Tensor2D, labels: ArrayLike<number>): LossAndGradients {
   const batchSize = imagesT.shape[1];
   const { hidden: hiddenUnits, classes } = variables.shape;
   const preActivationT = tf.add(tf.matMul(variables.kernel1, imagesT, true, false), tf.reshape(variables.bias1, [hiddenUnits, 1]));
@@ -47,30 +46,15 @@ export function columnGradients(variables: MlpVariables, imagesT: tf.Tensor2D, l
 }
 
 /** `columnGradients` and a tfjs optimizer: the step for wasm with any optimizer but plain SGD. */
-export class ColumnStep implements TrainStep {
+export class ColumnStep extends OptimizerStep {
   readonly name = 'columns';
-  private readonly update: OptimizerUpdate;
-  private readonly variables: MlpVariables;
-
-  constructor(context: StepContext) {
-    this.variables = context.variables;
-    this.update = new OptimizerUpdate(context.optimizer, context.baseLearningRate);
-  }
 
   makeBatch(data: Dataset, order: Uint32Array, start: number, end: number): StepBatch {
     const { imagesT, labels, size } = makeTransposedBatch(data, order, start, end);
     return { images: imagesT, labels, size, layout: 'columns' };
   }
 
-  step(batch: StepBatch, learningRate: number): BatchLoss {
-    const { loss, gradients } = columnGradients(this.variables, batch.images, batch.labels);
-    this.update.apply(gradients, learningRate);
-    return loss;
-  }
-
-  sync(): void {}
-
-  dispose(): void {
-    this.update.dispose();
+  protected gradientsOf(batch: StepBatch): LossAndGradients {
+    return columnGradients(this.variables, batch.images, batch.labels);
   }
 }

@@ -3,8 +3,8 @@ import { makeRowBatch, oneHot } from '../../data/batches.js';
 import type { Dataset } from '../../data/mnist.js';
 import { crossEntropy, forward, type MlpVariables } from '../../model/network.js';
 import { reluBackward } from '../../model/relu.js';
-import { OptimizerUpdate } from './optimizer-update.js';
-import type { BatchLoss, StepBatch, StepContext, TrainStep } from './train-step.js';
+import { OptimizerStep, type LossAndGradients } from './optimizer-step.js';
+import type { StepBatch } from './train-step.js';
 
 export interface StepGradients {
   readonly lossSum: tf.Scalar;
@@ -41,32 +41,17 @@ export function lossAndGradients(variables: MlpVariables, images: tf.Tensor2D, o
 }
 
 /** The reference as a TrainStep: `lossAndGradients` and a tfjs optimizer, for any optimizer on any backend. */
-export class ReferenceStep implements TrainStep {
+export class ReferenceStep extends OptimizerStep {
   readonly name = 'reference';
-  private readonly update: OptimizerUpdate;
-  private readonly variables: MlpVariables;
-
-  constructor(context: StepContext) {
-    this.variables = context.variables;
-    this.update = new OptimizerUpdate(context.optimizer, context.baseLearningRate);
-  }
 
   makeBatch(data: Dataset, order: Uint32Array, start: number, end: number): StepBatch {
     return { ...makeRowBatch(data, order, start, end), layout: 'rows' };
   }
 
-  step(batch: StepBatch, learningRate: number): BatchLoss {
+  protected gradientsOf(batch: StepBatch): LossAndGradients {
     const classes = this.variables.shape.classes;
     const labels = tf.tensor2d(oneHot(batch.labels, classes), [batch.size, classes]);
     const { lossSum, correct, gradients } = lossAndGradients(this.variables, batch.images, labels);
-    const loss = { lossSum: lossSum.dataSync()[0], correct: correct.dataSync()[0] };
-    this.update.apply(gradients, learningRate);
-    return loss;
-  }
-
-  sync(): void {}
-
-  dispose(): void {
-    this.update.dispose();
+    return { loss: { lossSum: lossSum.dataSync()[0], correct: correct.dataSync()[0] }, gradients };
   }
 }

@@ -3,14 +3,8 @@ import { makeRowBatch } from '../../data/batches.js';
 import type { Dataset } from '../../data/mnist.js';
 import { forward, hostCrossEntropy, unfusedForward, type MlpVariables } from '../../model/network.js';
 import { reluBackward } from '../../model/relu.js';
-import { OptimizerUpdate } from './optimizer-update.js';
-import type { BatchLoss, StepBatch, StepContext, TrainStep } from './train-step.js';
-
-export interface HostLossGradients {
-  /** Host loss and accuracy count of the batch, with the weights before the update. */
-  readonly loss: BatchLoss;
-  readonly gradients: tf.NamedTensorMap;
-}
+import { OptimizerStep, type LossAndGradients } from './optimizer-step.js';
+import type { StepBatch, StepContext } from './train-step.js';
 
 /**
  * The reference's mathematics in the natural layout (images as rows), with
@@ -20,7 +14,7 @@ export interface HostLossGradients {
  * activation) is one kernel call on this backend (chooseStep decides).
  * Call inside tf.tidy.
  */
-export function rowGradients(variables: MlpVariables, images: tf.Tensor2D, labels: ArrayLike<number>, fusedForward: boolean): HostLossGradients {
+export function rowGradients(variables: MlpVariables, images: tf.Tensor2D, labels: ArrayLike<number>, fusedForward: boolean): LossAndGradients {
   const batchSize = images.shape[0];
   const { hidden, logits } = fusedForward ? forward(variables, images) : unfusedForward(variables, images);
   const loss = hostCrossEntropy(logits.dataSync(), labels, variables.shape.classes, true);
@@ -39,32 +33,21 @@ export function rowGradients(variables: MlpVariables, images: tf.Tensor2D, label
 }
 
 /** `rowGradients` and a tfjs optimizer: the step for tfjs-node and cpu with any optimizer but plain SGD. */
-export class RowStep implements TrainStep {
+export class RowStep extends OptimizerStep {
   readonly name = 'rows';
-  private readonly update: OptimizerUpdate;
-  private readonly variables: MlpVariables;
 
   constructor(
     context: StepContext,
     private readonly fusedForward: boolean,
   ) {
-    this.variables = context.variables;
-    this.update = new OptimizerUpdate(context.optimizer, context.baseLearningRate);
+    super(context);
   }
 
   makeBatch(data: Dataset, order: Uint32Array, start: number, end: number): StepBatch {
     return { ...makeRowBatch(data, order, start, end), layout: 'rows' };
   }
 
-  step(batch: StepBatch, learningRate: number): BatchLoss {
-    const { loss, gradients } = rowGradients(this.variables, batch.images, batch.labels, this.fusedForward);
-    this.update.apply(gradients, learningRate);
-    return loss;
-  }
-
-  sync(): void {}
-
-  dispose(): void {
-    this.update.dispose();
+  protected gradientsOf(batch: StepBatch): LossAndGradients {
+    return rowGradients(this.variables, batch.images, batch.labels, this.fusedForward);
   }
 }

@@ -14,6 +14,7 @@ import type { OptimizerName } from '../optimizers.js';
  *  - rows.ts: images as rows, loss and output gradient on the host, tfjs optimizer.
  *  - columns.ts: images as columns (transposed), for wasm, tfjs optimizer.
  *  - host-sgd.ts: plain SGD with the small output layer on the host.
+ *  - optimizer-step.ts: what the three steps with a tfjs optimizer share.
  *
  * The life of a step, as the job drives it:
  *
