@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { percent } from '../report/format.js';
-import { OUTPUT_FORMATS, renderTable, type OutputFormat } from '../report/formats.js';
+import { renderTable, type OutputFormat } from '../report/formats.js';
+import { formatOption } from './format-option.js';
 import { configurationDifference, type ResultsFile } from '../results/results.js';
 import { describeValues } from '../results/statistics.js';
 import { numberOption } from './options.js';
@@ -107,11 +108,8 @@ export function register(program: Command): void {
     .option('--min-test-acc <fraction>', "each run's test accuracy must reach this", fraction)
     .option('--baseline <file>', 'results file to compare against, scheduler by scheduler')
     .option('--max-drop <fraction>', 'largest allowed drop of the mean val/test accuracy against the baseline (0.01 = 1 point)', fraction)
-    .option('--format <format>', `output: ${OUTPUT_FORMATS.join(', ')}`, 'table')
+    .addOption(formatOption('output'))
     .action((path: string, options: CheckOptions) => {
-      if (!(OUTPUT_FORMATS as readonly string[]).includes(options.format)) {
-        throw new UsageError(`--format must be one of ${OUTPUT_FORMATS.join(', ')}, got '${options.format}'`);
-      }
       if ((options.baseline === undefined) !== (options.maxDrop === undefined)) {
         throw new UsageError('--baseline and --max-drop go together: give both or neither');
       }

@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { fixed, percent } from '../report/format.js';
-import { OUTPUT_FORMATS, renderTable, type OutputFormat } from '../report/formats.js';
+import { renderTable, type OutputFormat } from '../report/formats.js';
+import { formatOption } from './format-option.js';
 import { configurationDifference, type ResultsFile } from '../results/results.js';
 import { describeValues, SIGNIFICANCE_LEVEL, welchTTest } from '../results/statistics.js';
 import { readResultsFile } from '../results/results-file.js';
@@ -80,11 +81,8 @@ export function register(program: Command): void {
     .description('side-by-side table of the schedulers two results files have in common, with their differences')
     .argument('<a>', 'first results file')
     .argument('<b>', 'second results file')
-    .option('--format <format>', `output: ${OUTPUT_FORMATS.join(', ')}`, 'table')
+    .addOption(formatOption('output'))
     .action((pathA: string, pathB: string, options: { format: OutputFormat }) => {
-      if (!(OUTPUT_FORMATS as readonly string[]).includes(options.format)) {
-        throw new UsageError(`--format must be one of ${OUTPUT_FORMATS.join(', ')}, got '${options.format}'`);
-      }
       const first = readResultsFile(resolve(pathA));
       const second = readResultsFile(resolve(pathB));
       const compared = compareResults(first, second);

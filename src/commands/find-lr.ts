@@ -1,12 +1,12 @@
 import * as asciichart from 'asciichart';
-import * as tf from '@tensorflow/tfjs';
 import type { Command } from 'commander';
-import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { assertWritable, writeFileAtomic } from '../report/atomic.js';
 import { duration, rate } from '../report/format.js';
 import { createTaskProgress } from '../report/live.js';
-import { BACKEND_CHOICES, BACKEND_PACKAGES, describeSelection, type BackendChoice } from '../train/backend/select.js';
+import type { RunEnvironment } from '../results/results.js';
+import { runEnvironment } from '../train/backend/environment.js';
+import { BACKEND_CHOICES, describeSelection, type BackendChoice } from '../train/backend/select.js';
 import {
   LR_FINDER_DEFAULTS,
   LR_FINDER_MODES,
@@ -19,7 +19,6 @@ import {
 } from '../train/lr-finder.js';
 import { AUTO_RULE_REASON, AUTO_RULES, RULE_DISPLAY, SUGGESTION_RULES } from '../train/lr-suggestions.js';
 import { OPTIMIZER_CHOICES, type OptimizerName } from '../train/optimizers.js';
-import { LR_COMPARE_VERSION } from '../version.js';
 import { choiceOption, integerOption, numberOption } from './options.js';
 
 interface FindLrOptions {
@@ -72,6 +71,10 @@ export interface FindLrFile {
   readonly lrAuto: { readonly rule: string; readonly learningRate: number | null; readonly reason: string };
   readonly seconds: number;
   readonly curve: LrFinderResult['curve'];
+}
+
+function withoutFallbacks({ backendFallbacks: _fallbacks, ...environment }: RunEnvironment): FindLrFile['environment'] {
+  return environment;
 }
 
 export function register(program: Command): void {
@@ -134,16 +137,8 @@ async function findLrCommand(options: FindLrOptions): Promise<void> {
       dataDir: dataSource,
       backendRequested: options.backend,
     },
-    environment: {
-      backend: selection.name,
-      backendPackage: BACKEND_PACKAGES[selection.name],
-      backendVersion: selection.packageVersion,
-      lrCompare: LR_COMPARE_VERSION,
-      tfjs: tf.version.tfjs,
-      node: process.version,
-      platform: `${process.platform}-${process.arch}`,
-      cpus: cpus().length,
-    },
+    // The range test's file has no fallbacks field (it never had); the rest is the run's environment record.
+    environment: withoutFallbacks(runEnvironment(selection)),
     stoppedEarly: result.stoppedEarly,
     stopReason: result.stopReason,
     stopDetail: result.stopDetail,

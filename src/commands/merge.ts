@@ -4,14 +4,8 @@ import { UsageError } from '../errors.js';
 import { writeFileAtomic } from '../report/atomic.js';
 import { configurationDifference, RESULTS_VERSION, type ResultsFile, type RunResult } from '../results/results.js';
 import { compareSchedulers } from '../results/statistics.js';
-import { runKey } from '../train/plan.js';
+import { inPlanOrder, runKey } from '../train/plan.js';
 import { readResultsFile } from '../results/results-file.js';
-
-/** Position of a run in the plan of a single unsharded run: repeat-major, then the schedulers' order. */
-function planPosition(results: ResultsFile, run: RunResult): number {
-  const schedulerIndex = results.configuration.schedulers.indexOf(run.spec);
-  return run.repeat * results.configuration.schedulers.length + (schedulerIndex < 0 ? 0 : schedulerIndex);
-}
 
 /**
  * Combines results files (shards of one plan, or partial runs) into one,
@@ -30,18 +24,18 @@ export function mergeResults(files: readonly { path: string; results: ResultsFil
     }
   }
   const seen = new Map<string, string>();
-  const runs: RunResult[] = [];
+  const found: RunResult[] = [];
   for (const { path, results } of files) {
     for (const run of results.runs) {
       const key = runKey(run);
       const earlier = seen.get(key);
       if (earlier) throw new UsageError(`run ${run.label} (repeat ${run.repeat}) appears in both ${earlier} and ${path}`);
       seen.set(key, path);
-      runs.push(run);
+      found.push(run);
     }
   }
   const base = first.results;
-  runs.sort((a, b) => planPosition(base, a) - planPosition(base, b));
+  const runs = inPlanOrder(found, base.configuration.schedulers);
   const planned = base.configuration.schedulers.length * base.configuration.repeats;
   return {
     version: RESULTS_VERSION,

@@ -42,9 +42,12 @@ interface ExperimentOption {
   readonly default?: number | string;
 }
 
+/** The base learning rate when none is given (run, and schedule's preview of a run). */
+export const DEFAULT_LR = 0.1;
+
 export const EXPERIMENT_OPTIONS: readonly ExperimentOption[] = [
   { key: 'epochs', flags: '--epochs <n>', description: 'epochs per run', kind: { type: 'integer', min: 1 }, default: 100 },
-  { key: 'lr', flags: '--lr <rate>', description: "base learning rate, or 'auto' for the range test's suggestion (see find-lr)", kind: { type: 'number', range: { above: 0 }, orAuto: true }, default: 0.1 },
+  { key: 'lr', flags: '--lr <rate>', description: "base learning rate, or 'auto' for the range test's suggestion (see find-lr)", kind: { type: 'number', range: { above: 0 }, orAuto: true }, default: DEFAULT_LR },
   { key: 'batchSize', flags: '--batch-size <n>', description: 'mini-batch size', kind: { type: 'integer', min: 1 }, default: 32 },
   { key: 'optimizer', flags: '--optimizer <name>', description: 'optimizer', kind: { type: 'choice', choices: OPTIMIZER_CHOICES }, default: 'sgd' },
   { key: 'seed', flags: '--seed <n>', description: 'seed for initial weights and batch order', kind: { type: 'integer', min: 0, max: 2 ** 32 - 1 }, default: 42 },

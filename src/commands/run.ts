@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { assertWritable, writeFileAtomic } from '../report/atomic.js';
-import { OUTPUT_FORMATS, type OutputFormat } from '../report/formats.js';
+import { type OutputFormat } from '../report/formats.js';
+import { formatOption } from './format-option.js';
 import { writeHtmlReport } from '../report/html.js';
 import { ProgressReporter } from '../report/progress.js';
 import { configurationDifference, type ResultsFile } from '../results/results.js';
@@ -75,7 +76,7 @@ export function register(program: Command): void {
   addExperimentOptions(command)
     .option('--config <file>', 'experiment file (JSON; fields as the options above, in camelCase); options given here override it')
     .option('--out <file>', 'results JSON (default: results/results-<timestamp>.json)')
-    .option('--format <format>', `what to print: ${OUTPUT_FORMATS.join(', ')}`, 'table')
+    .addOption(formatOption('what to print'))
     .option('--json', 'print the results JSON on stdout (same as --format json)')
     .option('--quiet', 'no progress output')
     .option('--jobs <n>', 'worker processes training runs in parallel (default: the number of cores, at most the number of runs); results do not depend on it', integerOption(1))
@@ -108,9 +109,6 @@ function mergeConfig(options: RunOptions, command: Command): ExperimentOptions {
 }
 
 async function runCommand(options: RunOptions, command: Command): Promise<void> {
-  if (!(OUTPUT_FORMATS as readonly string[]).includes(options.format)) {
-    throw new UsageError(`--format must be one of ${OUTPUT_FORMATS.join(', ')}, got '${options.format}'`);
-  }
   const format: OutputFormat = options.json ? 'json' : options.format;
   if (options.resume && !options.out) throw new UsageError('--resume needs --out <file>: the results file to continue');
   const shard = options.shard !== undefined ? parseShard(options.shard) : undefined;

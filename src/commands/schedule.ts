@@ -12,6 +12,8 @@ import {
   type StepUnit,
 } from '../schedulers/index.js';
 import { integerOption, numberOption } from './options.js';
+// The rate used by `run` when --lr is not given: the same here, so the two agree.
+import { DEFAULT_LR } from './run-options.js';
 import { renderLineChart } from '../report/terminal-charts.js';
 import { spansDecades } from '../report/charts/data.js';
 
@@ -23,9 +25,6 @@ interface ScheduleOptions {
   metrics?: number[];
   json?: boolean;
 }
-
-/** The rate used by `run` when --lr is not given; the same here so the two agree. */
-const DEFAULT_LR = 0.1;
 
 function parseMetrics(value: string): number[] {
   const items = value.split(',').map((item) => item.trim());

@@ -35,12 +35,3 @@ export function initialWeights(shape: MlpShape, seed: number): MlpWeights {
     bias2: new Float32Array(shape.classes),
   };
 }
-
-export function copyWeights(weights: MlpWeights): MlpWeights {
-  return {
-    kernel1: weights.kernel1.slice(),
-    bias1: weights.bias1.slice(),
-    kernel2: weights.kernel2.slice(),
-    bias2: weights.bias2.slice(),
-  };
-}

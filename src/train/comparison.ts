@@ -1,10 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
-import { cpus } from 'node:os';
-import { RESULTS_VERSION, type ResultsFile, type RunConfiguration, type RunEnvironment, type RunResult } from '../results/results.js';
+import { RESULTS_VERSION, type ResultsFile, type RunConfiguration, type RunResult } from '../results/results.js';
 import { compareSchedulers } from '../results/statistics.js';
 import { createScheduler } from '../schedulers/index.js';
-import { LR_COMPARE_VERSION } from '../version.js';
-import { BACKEND_PACKAGES, selectBackend, type BackendChoice, type BackendSelection } from './backend/select.js';
+import { runEnvironment } from './backend/environment.js';
+import { selectBackend, type BackendChoice, type BackendSelection } from './backend/select.js';
 import type { EpochRecord } from '../results/results.js';
 import { runInWorkers } from './parallel.js';
 import { planRuns, runKey, shardOf, type RunTask, type Shard } from './plan.js';
@@ -27,6 +26,7 @@ export interface ComparisonRequest extends TrainingSetup {
 /** What a comparison reports as it goes (report/progress.ts' ProgressReporter is one); the engine draws nothing itself. */
 export interface ComparisonProgress {
   start(runCount: number, alreadyFinished: number): void;
+  runStarted(task: RunTask): void;
   epoch(task: RunTask, record: EpochRecord): void;
   runFinished(task: RunTask, result: RunResult): void;
 }
@@ -41,20 +41,6 @@ export interface ComparisonHooks {
   /** Extra tfjs callbacks for every job (e.g. one that lets signals through). */
   readonly callbacks?: readonly tf.Callback[];
   readonly progress?: ComparisonProgress;
-}
-
-function environmentOf(selection: BackendSelection): RunEnvironment {
-  return {
-    backend: selection.name,
-    backendPackage: BACKEND_PACKAGES[selection.name],
-    backendVersion: selection.packageVersion,
-    backendFallbacks: selection.attempts.filter((attempt) => !attempt.ok).map((attempt) => `${attempt.backend}: ${attempt.detail}`),
-    lrCompare: LR_COMPARE_VERSION,
-    tfjs: tf.version.tfjs,
-    node: process.version,
-    platform: `${process.platform}-${process.arch}`,
-    cpus: cpus().length,
-  };
 }
 
 /**
@@ -92,7 +78,7 @@ export async function runComparison(request: ComparisonRequest, hooks: Compariso
   const selection = await selectBackend(request.backend, { patchKernels: true });
   hooks.onBackend?.(selection);
 
-  const environment = environmentOf(selection);
+  const environment = runEnvironment(selection);
   const createdAt = new Date().toISOString();
   const tasks = shardOf(planRuns(request.specs, request.repeats, request.seed), request.shard);
   const keyOf = (task: RunTask) => runKey({ label: task.spec.label, repeat: task.repeat });

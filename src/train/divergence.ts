@@ -5,12 +5,13 @@
  * afterwards dead ReLUs hold it around 15. Predicting every class with equal
  * probability costs ln(classes) (2.30 for 10 digits), and training starts
  * there; a mean loss of several times that means the network is confidently
- * wrong, so, like the range test's stop rule, 4x marks divergence.
+ * wrong, so 4x marks divergence. (The range test's stop rule, lr-finder.ts'
+ * DIVERGENCE_FACTOR, is another measure: 4x the smoothed loss's own minimum.)
  */
-export const DIVERGENCE_FACTOR = 4;
+export const DIVERGED_LOSS_OVER_CHANCE = 4;
 
-export function lossLimit(classes: number): number {
-  return DIVERGENCE_FACTOR * Math.log(classes);
+function lossLimit(classes: number): number {
+  return DIVERGED_LOSS_OVER_CHANCE * Math.log(classes);
 }
 
 export function hasDiverged(trainingLoss: number, validationLoss: number, classes: number): boolean {

@@ -21,12 +21,26 @@ export function repeatSeed(seed: number, repeat: number): number {
   return seed + repeat;
 }
 
+/** A run's position in the plan: repeat-major, then the schedulers' order. The one definition of that order. */
+function planIndex(repeat: number, schedulerIndex: number, schedulerCount: number): number {
+  return repeat * schedulerCount + schedulerIndex;
+}
+
 export function planRuns(specs: readonly ResolvedSchedulerSpec[], repeats: number, seed: number): RunTask[] {
   const tasks: RunTask[] = [];
   for (let repeat = 0; repeat < repeats; repeat++) {
-    for (const spec of specs) tasks.push({ index: tasks.length, repeat, seed: repeatSeed(seed, repeat), spec });
+    for (const [i, spec] of specs.entries()) tasks.push({ index: planIndex(repeat, i, specs.length), repeat, seed: repeatSeed(seed, repeat), spec });
   }
   return tasks;
+}
+
+/**
+ * Runs (from any files: shards, resumed runs) sorted as `planRuns` orders
+ * them, given the plan's schedulers as the configuration records them (specs).
+ */
+export function inPlanOrder<T extends { readonly spec: string; readonly repeat: number }>(runs: readonly T[], schedulers: readonly string[]): T[] {
+  const position = (run: T) => planIndex(run.repeat, Math.max(0, schedulers.indexOf(run.spec)), schedulers.length);
+  return [...runs].sort((a, b) => position(a) - position(b));
 }
 
 /** The identity of a run across files (shards, resumed runs). */

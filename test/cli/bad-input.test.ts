@@ -52,7 +52,7 @@ const CASES: [string, () => string[], RegExp][] = [
   ['run: repeats 0', () => ['run', '--repeats', '0'], /--repeats.*must be at least 1/],
   ['run: unknown optimizer', () => ['run', '--optimizer', 'adagrad'], /Allowed choices are sgd, momentum, adam, rmsprop/],
   ['run: unknown backend', () => ['run', '--backend', 'gpu'], /Allowed choices are auto, tensorflow, wasm, cpu/],
-  ['run: unknown format', () => ['run', '--format', 'html'], /--format must be one of table, markdown, json/],
+  ['run: unknown format', () => ['run', '--format', 'html'], /argument 'html' is invalid. Allowed choices are table, markdown, json/],
   ['run: unknown option', () => ['run', '--epoch', '3'], /unknown option '--epoch'/],
   ['run: target accuracy above 1', () => ['run', '--target-acc', '1.5'], /--target-acc.*must be > 0 and <= 1/],
   // run: schedulers
@@ -96,7 +96,7 @@ const CASES: [string, () => string[], RegExp][] = [
   ['check: broken results', () => ['check', file('not-json.json'), '--min-val-acc', '0.5'], /is not JSON/],
   ['check: broken baseline', () => ['check', good, '--baseline', file('newer.json'), '--max-drop', '0.01'], /newer lr-compare/],
   ['compare: missing second file', () => ['compare', good, file('missing.json')], /cannot read results file .*missing\.json/],
-  ['compare: nothing in common', () => ['compare', good, good, '--format', 'xml'], /--format must be one of/],
+  ['compare: nothing in common', () => ['compare', good, good, '--format', 'xml'], /argument 'xml' is invalid. Allowed choices are table, markdown, json/],
   ['merge: a single file', () => ['merge', good, '--out', out], /merge needs at least two results files/],
   ['merge: mismatched configurations', () => ['merge', good, otherEpochs, '--out', out], /cannot merge .* configurations differ in epochs/],
   ['merge: the same runs twice', () => ['merge', good, good, '--out', out], /appears in both/],

@@ -2,15 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../src/train/backend/select.js';
 import { createRandom } from '../../src/data/random.js';
-import {
-  installMatMulKernels,
-  installWasmMatMulKernels,
-  matMulPatched,
-  PATCHED_KERNELS,
-  uninstallMatMulKernels,
-  uninstallWasmMatMulKernels,
-  wasmMatMulPatched,
-} from '../../src/train/backend/kernels.js';
+import { installMatMulKernels, matMulPatched, PATCHED_KERNELS, uninstallMatMulKernels } from '../../src/train/backend/kernels.js';
 
 function values(shape: number[], seed: number): tf.Tensor {
   const random = createRandom(seed);
@@ -90,20 +82,20 @@ beforeAll(async () => {
 });
 
 afterAll(() => {
-  installWasmMatMulKernels();
+  installMatMulKernels('wasm');
 });
 
 describe('the wasm matrix-product kernel patch', () => {
   it('is installed by selectBackend("wasm", { patchKernels: true }), once, and can be undone', () => {
-    expect(wasmMatMulPatched()).toBe(true);
+    expect(matMulPatched('wasm')).toBe(true);
     const patched = PATCHED_KERNELS.map((name) => tf.getKernel(name, 'wasm'));
-    expect(installWasmMatMulKernels()).toBe(true);
+    expect(installMatMulKernels('wasm')).toBe(true);
     expect(PATCHED_KERNELS.map((name) => tf.getKernel(name, 'wasm'))).toEqual(patched);
-    uninstallWasmMatMulKernels();
-    expect(wasmMatMulPatched()).toBe(false);
+    uninstallMatMulKernels('wasm');
+    expect(matMulPatched('wasm')).toBe(false);
     for (const [i, name] of PATCHED_KERNELS.entries()) expect(tf.getKernel(name, 'wasm').kernelFunc).not.toBe(patched[i].kernelFunc);
-    installWasmMatMulKernels();
-    expect(wasmMatMulPatched()).toBe(true);
+    installMatMulKernels('wasm');
+    expect(matMulPatched('wasm')).toBe(true);
   });
 
   it.each(PRODUCTS)('BatchMatMul, $name: same result as the stock kernel and as float64', ({ a: aShape, b: bShape, transposeA, transposeB }) => {

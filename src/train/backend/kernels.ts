@@ -145,11 +145,6 @@ export function matMulPatched(backendName: string): boolean {
   return stockKernels.has(backendName);
 }
 
-/** Whether the wasm matrix-product kernels are currently the wrapped ones. */
-export function wasmMatMulPatched(): boolean {
-  return matMulPatched('wasm');
-}
-
 /**
  * Installs this module's kernels for the backend if it has any (wasm, cpu);
  * returns whether the backend's products are now the patched ones.
@@ -160,7 +155,7 @@ export function installMatMulKernels(backendName: string): boolean {
   return false;
 }
 
-/** Puts a backend's stock kernels back (tests and the benchmark's baselines). */
+/** Puts a backend's stock kernels back (patch.ts' undo). */
 export function uninstallMatMulKernels(backendName: string): void {
   const replaced = stockKernels.get(backendName);
   if (!replaced) return;
@@ -178,17 +173,12 @@ export function uninstallMatMulKernels(backendName: string): void {
  * backend's kernels are not registered, i.e. `@tensorflow/tfjs-backend-wasm`
  * was not loaded.
  */
-export function installWasmMatMulKernels(): boolean {
-  if (wasmMatMulPatched()) return true;
+function installWasmMatMulKernels(): boolean {
+  if (matMulPatched('wasm')) return true;
   if (!registered('wasm', ['Transpose', ...PATCHED_KERNELS])) return false;
   const transpose = tf.getKernel('Transpose', 'wasm').kernelFunc as unknown as KernelFunc;
   replace('wasm', PATCHED_KERNELS, (_name, stock) => transposing(stock, transpose));
   return true;
-}
-
-/** Puts the stock wasm kernels back (tests and the benchmark's baseline). */
-export function uninstallWasmMatMulKernels(): void {
-  uninstallMatMulKernels('wasm');
 }
 
 // ---- cpu ------------------------------------------------------------------
@@ -285,7 +275,7 @@ function cpuElementwise(stock: KernelFunc, multiply: boolean): KernelFunc {
  * faster product, and `Add` and `Multiply` with plain loops for their common
  * cases. Idempotent.
  */
-export function installCpuMatMulKernels(): boolean {
+function installCpuMatMulKernels(): boolean {
   if (matMulPatched('cpu')) return true;
   if (!registered('cpu', CPU_PATCHED_KERNELS)) return false;
   replace('cpu', CPU_PATCHED_KERNELS, (name, stock) => {
