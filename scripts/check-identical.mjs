@@ -12,7 +12,7 @@
 //
 // The matrix: every backend that loads here (tensorflow, wasm, cpu) x every optimizer,
 // plus a batch-wise schedule (onecycle), on a tiny slice of MNIST (3 epochs, 600 samples).
-// Numbers are compared as JSON text, which for doubles is their exact value.
+// Numbers are compared as JSON text, which for doubles is their exact value; field order is compared too.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -120,7 +120,9 @@ if (mode === 'record') {
       }
       const before = stripVarying(JSON.parse(readFileSync(join(dir, `${testCase.name}.json`), 'utf8')));
       const after = stripVarying(JSON.parse(readFileSync(out, 'utf8')));
-      const difference = firstDifference(before, after);
+      // Values first (to name the first difference), then the text itself, which also fixes the fields' order.
+      const difference =
+        firstDifference(before, after) ?? (JSON.stringify(before, null, 2) === JSON.stringify(after, null, 2) ? undefined : 'field order');
       const runs = after.runs.length;
       if (difference) differing++;
       console.log(`${testCase.name}: ${difference ? `DIFFERS at ${difference}` : `identical (${runs} runs, histories, summaries, statistics)`}`);

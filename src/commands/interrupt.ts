@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { YieldToEventLoop } from '../train/yield.js';
 import { writeFileAtomic } from '../report/atomic.js';
-import type { ResultsFile } from '../results/results.js';
+import { resultsJson, type ResultsFile } from '../results/results.js';
 import { stopLiveOutput } from '../report/live.js';
 
 export interface InterruptHandler {
@@ -27,7 +27,7 @@ export function installInterruptHandler(options: { out: string; resumeHint: stri
   };
   const onSignal = (signal: keyof typeof EXIT_CODES) => {
     const latest = handler.latest;
-    if (latest) writeFileAtomic(options.out, `${JSON.stringify({ ...latest, complete: false }, null, 2)}\n`);
+    if (latest) writeFileAtomic(options.out, resultsJson({ ...latest, complete: false }));
     const finished = latest?.runs.length ?? 0;
     // The message goes below the last finished run, not into a half-drawn progress block; the cursor comes back.
     stopLiveOutput();

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { writeFileAtomic } from '../report/atomic.js';
-import { configurationDifference, RESULTS_VERSION, type ResultsFile, type RunResult } from '../results/results.js';
+import { configurationDifference, RESULTS_VERSION, resultsJson, type ResultsFile, type RunResult } from '../results/results.js';
 import { compareSchedulers } from '../results/statistics.js';
 import { inPlanOrder, runKey } from '../train/plan.js';
 import { readResultsFile } from '../results/results-file.js';
@@ -58,7 +58,7 @@ export function register(program: Command): void {
       if (paths.length < 2) throw new UsageError('merge needs at least two results files');
       const merged = mergeResults(paths.map((path) => ({ path, results: readResultsFile(resolve(path)) })));
       const out = resolve(options.out);
-      writeFileAtomic(out, `${JSON.stringify(merged, null, 2)}\n`);
+      writeFileAtomic(out, resultsJson(merged));
       const planned = merged.configuration.schedulers.length * merged.configuration.repeats;
       process.stderr.write(
         `merged ${paths.length} files: ${merged.runs.length} of ${planned} runs${merged.complete ? '' : ' (incomplete)'}; written to ${out}\n`,

@@ -7,7 +7,7 @@ import { type OutputFormat } from '../report/formats.js';
 import { formatOption } from './format-option.js';
 import { writeHtmlReport } from '../report/html.js';
 import { ProgressReporter } from '../report/progress.js';
-import { configurationDifference, type ResultsFile } from '../results/results.js';
+import { configurationDifference, resultsJson, type ResultsFile } from '../results/results.js';
 import { renderResultsTable } from '../report/table.js';
 import { colorEnabled, terminalWidth } from '../report/terminal.js';
 import { renderTerminalCharts } from '../report/terminal-charts.js';
@@ -191,7 +191,7 @@ async function runCommand(options: RunOptions, command: Command): Promise<void> 
       },
       onResults: (partial) => {
         interrupt.latest = partial;
-        writeFileAtomic(out, `${JSON.stringify(partial, null, 2)}\n`);
+        writeFileAtomic(out, resultsJson(partial));
       },
     });
   } finally {
@@ -199,11 +199,11 @@ async function runCommand(options: RunOptions, command: Command): Promise<void> 
     progress.stop();
     interrupt.remove();
   }
-  writeFileAtomic(out, `${JSON.stringify(results, null, 2)}\n`);
+  writeFileAtomic(out, resultsJson(results));
   if (options.report) await writeHtmlReport(results, resolve(options.report));
 
   if (format === 'json') {
-    process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+    process.stdout.write(resultsJson(results));
   } else {
     const color = format === 'table' && colorEnabled(process.stdout);
     process.stdout.write(`${renderResultsTable(results, { color, format, width: terminalWidth(process.stdout) })}\n`);

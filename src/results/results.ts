@@ -160,3 +160,8 @@ export function configurationDifference(a: RunConfiguration, b: RunConfiguration
   }
   return null;
 }
+
+/** A results file's text, as every command writes it (two-space indent, final newline; NaN and Infinity become null). */
+export function resultsJson(results: ResultsFile): string {
+  return `${JSON.stringify(results, null, 2)}\n`;
+}
