@@ -3,7 +3,7 @@
  * (built on join.ts) and ChainedScheduler as `chained(...)`. The parts are any
  * closed-form catalogue specs, written in parentheses and separated by `;`.
  */
-import { UsageError } from '../errors.js';
+import { ScheduleSpecError } from '../errors.js';
 import type { SchedulerDefinition } from './definition.js';
 import { joinClosedForm } from './join.js';
 import type { ParamDefinition, ParamRecord } from './params.js';
@@ -62,11 +62,11 @@ export const sequentialScheduler: SchedulerDefinition = {
     const parts = partTexts(params, where);
     const milestones = optionalListParam(params, 'milestones') ?? [];
     if (milestones.length !== parts.length - 1) {
-      throw new UsageError(`${where}: milestones needs one entry fewer than the parts (${parts.length} parts, ${milestones.length} milestones)`);
+      throw new ScheduleSpecError(`${where}: milestones needs one entry fewer than the parts (${parts.length} parts, ${milestones.length} milestones)`, { code: 'invalid-value', parameter: 'milestones' });
     }
     for (const part of parts) {
       if (INITIAL_LR_WRITERS.has(partName(part))) {
-        throw new UsageError(`${where}: '${partName(part)}' cannot be a part: in PyTorch it rewrites the optimizer's initial rate, which changes the other parts; use it alone or with warmup=`);
+        throw new ScheduleSpecError(`${where}: '${partName(part)}' cannot be a part: in PyTorch it rewrites the optimizer's initial rate, which changes the other parts; use it alone or with warmup=`, { code: 'invalid-value' });
       }
     }
   },
@@ -81,7 +81,7 @@ export const sequentialScheduler: SchedulerDefinition = {
     const parts = [];
     for (let i = 0; i < texts.length; i++) {
       const { part, spec } = await buildPart(texts[i]!, spans[i]!);
-      if (part.kind !== 'closed-form') throw new UsageError(`${where}: '${spec.name}' is metric-driven; SequentialLR only sequences step-driven schedules`);
+      if (part.kind !== 'closed-form') throw new ScheduleSpecError(`${where}: '${spec.name}' is metric-driven; SequentialLR only sequences step-driven schedules`, { code: 'invalid-value' });
       parts.push(part.lrAt);
     }
     // SequentialLR steps part i with step(0) at milestone i, i.e. its closed form from its own step 0.
@@ -104,7 +104,7 @@ export const chainedScheduler: SchedulerDefinition = {
   checkParams(params, where) {
     for (const part of partTexts(params, where)) {
       if (NOT_CHAINABLE.has(partName(part))) {
-        throw new UsageError(`${where}: '${partName(part)}' cannot be chained (PyTorch's result is not a product with the other parts); use sequential(...) or use it alone`);
+        throw new ScheduleSpecError(`${where}: '${partName(part)}' cannot be chained (PyTorch's result is not a product with the other parts); use sequential(...) or use it alone`, { code: 'invalid-value' });
       }
     }
   },
@@ -113,9 +113,9 @@ export const chainedScheduler: SchedulerDefinition = {
     const parts: { multiplicative: boolean; lrAt: (step: number) => number }[] = [];
     for (const text of texts) {
       const { part, spec } = await buildPart(text, scheduleSteps);
-      if (part.kind !== 'closed-form') throw new UsageError(`${where}: '${spec.name}' is metric-driven and cannot be chained`);
+      if (part.kind !== 'closed-form') throw new ScheduleSpecError(`${where}: '${spec.name}' is metric-driven and cannot be chained`, { code: 'invalid-value' });
       // A part with warmup is itself a SequentialLR, neither plainly chainable nor overwriting.
-      if (spec.params.warmup !== undefined && spec.params.warmup !== 0) throw new UsageError(`${where}: a chained part cannot take warmup=; chain a linear part instead`);
+      if (spec.params.warmup !== undefined && spec.params.warmup !== 0) throw new ScheduleSpecError(`${where}: a chained part cannot take warmup=; chain a linear part instead`, { code: 'invalid-value' });
       parts.push({ multiplicative: MULTIPLICATIVE.has(spec.name), lrAt: part.lrAt });
     }
     const lastOverwrite = parts.map((part) => part.multiplicative).lastIndexOf(false);

@@ -1,5 +1,5 @@
 /** Building a scheduler for a run, and reading a schedule out as a sequence of rates. */
-import { UsageError } from '../errors.js';
+import { ScheduleSpecError, UsageError } from '../errors.js';
 import { DEFAULT_WARMUP_START } from './definition.js';
 import { linearFactorLr } from './linear.js';
 import { numberParam, stringParam } from './params.js';
@@ -10,10 +10,14 @@ import type { ClosedFormScheduler, ResolvedSchedulerSpec, ScheduleContext, Sched
 
 function checkContext(context: ScheduleContext): void {
   const { baseLr, epochs, batchesPerEpoch } = context;
-  if (!(Number.isFinite(baseLr) && baseLr > 0)) throw new UsageError(`the base learning rate must be a positive number, got ${baseLr}`);
-  if (!(Number.isSafeInteger(epochs) && epochs >= 1)) throw new UsageError(`the number of epochs must be a whole number >= 1, got ${epochs}`);
+  if (!(Number.isFinite(baseLr) && baseLr > 0)) {
+    throw new ScheduleSpecError(`the base learning rate must be a positive number, got ${baseLr}`, { code: 'invalid-context' });
+  }
+  if (!(Number.isSafeInteger(epochs) && epochs >= 1)) {
+    throw new ScheduleSpecError(`the number of epochs must be a whole number >= 1, got ${epochs}`, { code: 'invalid-context' });
+  }
   if (!(Number.isSafeInteger(batchesPerEpoch) && batchesPerEpoch >= 1)) {
-    throw new UsageError(`batches per epoch must be a whole number >= 1, got ${batchesPerEpoch}`);
+    throw new ScheduleSpecError(`batches per epoch must be a whole number >= 1, got ${batchesPerEpoch}`, { code: 'invalid-context' });
   }
 }
 
@@ -41,7 +45,7 @@ export async function buildSchedulePart(spec: ResolvedSchedulerSpec, baseLr: num
   const warmup = numberParam(params, 'warmup');
   const warmupStart = params.warmup_start === undefined ? DEFAULT_WARMUP_START : numberParam(params, 'warmup_start');
   if (warmup >= steps) {
-    throw new UsageError(`${where}: warmup=${warmup} leaves no step of the ${steps}-${unit} run for the schedule; use warmup < ${steps}`);
+    throw new ScheduleSpecError(`${where}: warmup=${warmup} leaves no step of the ${steps}-${unit} run for the schedule; use warmup < ${steps}`, { code: 'invalid-context', parameter: 'warmup' });
   }
   const built = await definition.build({
     params,
@@ -89,7 +93,7 @@ export async function createScheduler(spec: ResolvedSchedulerSpec, context: Sche
   for (let step = 0; step < totalSteps; step++) {
     const lr = scheduler.lrAt(step);
     if (!(Number.isFinite(lr) && lr >= 0)) {
-      throw new UsageError(`${where}: the learning rate at step ${step} would be ${lr}; check its parameters`);
+      throw new ScheduleSpecError(`${where}: the learning rate at step ${step} would be ${lr}; check its parameters`, { code: 'invalid-rate' });
     }
   }
   return scheduler;

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { UsageError } from '../errors.js';
+import { ScheduleSpecError } from '../errors.js';
 import type { SchedulerDefinition } from './definition.js';
 import { stringParam } from './params.js';
 
@@ -17,16 +17,21 @@ function firstLine(error: unknown): string {
 /** Imports the module and finds its schedule function: the default export, else the export named `lr`. */
 export async function loadCustomSchedule(modulePath: string, where: string): Promise<CustomScheduleFunction> {
   const absolute = resolve(modulePath);
-  if (!existsSync(absolute)) throw new UsageError(`${where}: module file '${modulePath}' not found (looked at ${absolute})`);
+  if (!existsSync(absolute)) {
+    throw new ScheduleSpecError(`${where}: module file '${modulePath}' not found (looked at ${absolute})`, { code: 'custom-module', parameter: 'module' });
+  }
   let imported: Record<string, unknown>;
   try {
     imported = (await import(pathToFileURL(absolute).href)) as Record<string, unknown>;
   } catch (error) {
-    throw new UsageError(`${where}: cannot load module '${modulePath}': ${firstLine(error)}`);
+    throw new ScheduleSpecError(`${where}: cannot load module '${modulePath}': ${firstLine(error)}`, { code: 'custom-module', parameter: 'module' });
   }
   const candidate = typeof imported.default === 'function' ? imported.default : imported.lr;
   if (typeof candidate !== 'function') {
-    throw new UsageError(`${where}: module '${modulePath}' must export a function (step, baseLr) => lr as its default export or as 'lr'`);
+    throw new ScheduleSpecError(
+      `${where}: module '${modulePath}' must export a function (step, baseLr) => lr as its default export or as 'lr'`,
+      { code: 'custom-module', parameter: 'module' },
+    );
   }
   return candidate as CustomScheduleFunction;
 }
@@ -53,11 +58,12 @@ export const customScheduler: SchedulerDefinition = {
         try {
           value = schedule(step, baseLr);
         } catch (error) {
-          throw new UsageError(`${where}: module '${modulePath}' threw at step ${step}: ${firstLine(error)}`);
+          throw new ScheduleSpecError(`${where}: module '${modulePath}' threw at step ${step}: ${firstLine(error)}`, { code: 'custom-module', parameter: 'module' });
         }
         if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-          throw new UsageError(
+          throw new ScheduleSpecError(
             `${where}: module '${modulePath}' returned ${String(value)} at step ${step}; it must return a positive finite number`,
+            { code: 'custom-module', parameter: 'module' },
           );
         }
         return value;

@@ -1,5 +1,5 @@
 /** Cyclical learning rates: CyclicLR. */
-import { UsageError } from '../errors.js';
+import { ScheduleSpecError } from '../errors.js';
 import type { SchedulerDefinition } from './definition.js';
 import { numberParam, stringParam } from './params.js';
 
@@ -30,7 +30,9 @@ export const cyclicScheduler: SchedulerDefinition = {
   checkParams(params, where) {
     const baseLr = numberParam(params, 'base_lr');
     const maxLr = numberParam(params, 'max_lr');
-    if (maxLr < baseLr) throw new UsageError(`${where}: max_lr (${maxLr}) must not be below base_lr (${baseLr})`);
+    if (maxLr < baseLr) {
+      throw new ScheduleSpecError(`${where}: max_lr (${maxLr}) must not be below base_lr (${baseLr})`, { code: 'invalid-value', parameter: 'max_lr' });
+    }
   },
   build({ params, baseLr: runLr }) {
     const baseLr = numberParam(params, 'base_lr');

@@ -77,7 +77,7 @@ export interface SchedulerDefinition {
    * (plateau narrows `unit` to epoch); the registry appends the rest.
    */
   readonly params: readonly ParamDefinition[];
-  /** Checks between parameters that need no run context (max_lr >= base_lr); throws UsageError. */
+  /** Checks between parameters that need no run context (max_lr >= base_lr); throws ScheduleSpecError. */
   readonly checkParams?: (params: ParamRecord, where: string) => void;
   readonly build: (input: BuildInput) => BuiltSchedule | Promise<BuiltSchedule>;
 }

@@ -3,7 +3,7 @@
  * LambdaLR factor of the base rate (--lr) that transformers computes, in float64.
  * Every warmup here starts at factor 0: the first step trains at rate 0.
  */
-import { UsageError } from '../errors.js';
+import { ScheduleSpecError } from '../errors.js';
 import type { SchedulerDefinition } from './definition.js';
 import type { ParamDefinition, ParamRecord } from './params.js';
 import { numberParam, optionalNumberParam, stringParam } from './params.js';
@@ -135,8 +135,8 @@ export const polynomialWithWarmupScheduler: SchedulerDefinition = {
     const total = trainingSteps(params, scheduleSteps);
     const lrEnd = numberParam(params, 'lr_end');
     const power = numberParam(params, 'power');
-    if (!(baseLr > lrEnd)) throw new UsageError(`${where}: lr_end=${lrEnd} must be smaller than the base rate ${baseLr}`);
-    if (total <= warmup) throw new UsageError(`${where}: num_training_steps=${total} must exceed num_warmup_steps=${warmup}`);
+    if (!(baseLr > lrEnd)) throw new ScheduleSpecError(`${where}: lr_end=${lrEnd} must be smaller than the base rate ${baseLr}`, { code: 'invalid-value', parameter: 'lr_end' });
+    if (total <= warmup) throw new ScheduleSpecError(`${where}: num_training_steps=${total} must exceed num_warmup_steps=${warmup}`, { code: 'invalid-value', parameter: 'num_training_steps' });
     return lambdaSchedule(baseLr, (step) => {
       if (step < warmup) return warmupFactor(step, warmup);
       if (step > total) return lrEnd / baseLr;
@@ -180,8 +180,8 @@ export const cosineWithMinLrScheduler: SchedulerDefinition = {
   checkParams(params, where) {
     const hasRate = params.min_lr_rate !== undefined;
     const hasLr = params.min_lr !== undefined;
-    if (hasRate && hasLr) throw new UsageError(`${where}: give min_lr_rate or min_lr, not both`);
-    if (!hasRate && !hasLr) throw new UsageError(`${where} needs min_lr_rate=... (a fraction of --lr) or min_lr=... (an absolute rate)`);
+    if (hasRate && hasLr) throw new ScheduleSpecError(`${where}: give min_lr_rate or min_lr, not both`, { code: 'invalid-value', parameter: 'min_lr' });
+    if (!hasRate && !hasLr) throw new ScheduleSpecError(`${where} needs min_lr_rate=... (a fraction of --lr) or min_lr=... (an absolute rate)`, { code: 'missing-parameter', parameter: 'min_lr_rate' });
   },
   build: ({ params, baseLr, scheduleSteps }) => {
     const warmup = numberParam(params, 'num_warmup_steps');
@@ -219,7 +219,7 @@ export const wsdScheduler: SchedulerDefinition = {
     const decay = numberParam(params, 'num_decay_steps');
     const stable = optionalNumberParam(params, 'num_stable_steps') ?? trainingSteps(params, scheduleSteps) - warmup - decay;
     if (stable < 0) {
-      throw new UsageError(`${where}: num_warmup_steps + num_decay_steps (${warmup + decay}) exceed num_training_steps; give num_stable_steps or shorten them`);
+      throw new ScheduleSpecError(`${where}: num_warmup_steps + num_decay_steps (${warmup + decay}) exceed num_training_steps; give num_stable_steps or shorten them`, { code: 'invalid-value', parameter: 'num_decay_steps' });
     }
     const minRatio = numberParam(params, 'min_lr_ratio');
     const warmupType = stringParam(params, 'warmup_type');

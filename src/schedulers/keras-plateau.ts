@@ -1,5 +1,5 @@
 /** Keras 3's ReduceLROnPlateau callback (keras.callbacks.ReduceLROnPlateau), line for line. */
-import { UsageError } from '../errors.js';
+import { ScheduleSpecError } from '../errors.js';
 import type { SchedulerDefinition } from './definition.js';
 import { UNIT_PARAM } from './definition.js';
 import { numberParam, stringParam } from './params.js';
@@ -104,7 +104,7 @@ export const kerasPlateauScheduler: SchedulerDefinition = {
     const monitor: MonitoredMetric = monitorParam === 'val_acc' || (monitorParam === 'auto' && modeParam === 'max') ? 'val_acc' : 'val_loss';
     const mode = modeParam === 'auto' ? (monitor === 'val_acc' ? 'max' : 'min') : modeParam === 'max' ? 'max' : 'min';
     if ((monitor === 'val_loss') !== (mode === 'min')) {
-      throw new UsageError(`${where}: monitor=${monitor} with mode=${mode} would cut the rate while the model improves; use mode=min (or auto) with val_loss, mode=max with val_acc`);
+      throw new ScheduleSpecError(`${where}: monitor=${monitor} with mode=${mode} would cut the rate while the model improves; use mode=min (or auto) with val_loss, mode=max with val_acc`, { code: 'invalid-value', parameter: 'monitor' });
     }
     return {
       kind: 'metric-driven',

@@ -3,7 +3,7 @@
  * them in float32; lr-compare in float64 (the goldens allow 1e-5 relative).
  * `initial_learning_rate` is the run's --lr.
  */
-import { UsageError } from '../errors.js';
+import { ScheduleSpecError } from '../errors.js';
 import type { SchedulerDefinition } from './definition.js';
 import type { ParamDefinition } from './params.js';
 import { booleanParam, numberParam, optionalListParam, optionalNumberParam } from './params.js';
@@ -73,7 +73,7 @@ export const piecewiseConstantDecayScheduler: SchedulerDefinition = {
     const boundaries = optionalListParam(params, 'boundaries') ?? [];
     const values = optionalListParam(params, 'values') ?? [];
     if (values.length !== boundaries.length + 1) {
-      throw new UsageError(`${where}: values needs one more entry than boundaries (${boundaries.length} boundaries, ${values.length} values)`);
+      throw new ScheduleSpecError(`${where}: values needs one more entry than boundaries (${boundaries.length} boundaries, ${values.length} values)`, { code: 'invalid-value', parameter: 'values' });
     }
   },
   build({ params }) {

@@ -1,5 +1,5 @@
 /** The 1cycle policy: OneCycleLR. */
-import { UsageError } from '../errors.js';
+import { ScheduleSpecError } from '../errors.js';
 import type { SchedulerDefinition } from './definition.js';
 import { booleanParam, numberParam, optionalNumberParam, stringParam } from './params.js';
 
@@ -43,9 +43,10 @@ export const onecycleScheduler: SchedulerDefinition = {
     const initialLr = maxLr / numberParam(params, 'div_factor');
     const minLr = initialLr / numberParam(params, 'final_div_factor');
     if (totalSteps < scheduleSteps) {
-      throw new UsageError(
+      throw new ScheduleSpecError(
         `${where}: total_steps=${totalSteps} is smaller than the ${scheduleSteps} steps the schedule must cover ` +
           `(the run's steps in its unit, less warmup); raise total_steps or leave it to its default`,
+        { code: 'invalid-context', parameter: 'total_steps' },
       );
     }
     // OneCycleLR._schedule_phases, same float arithmetic.
@@ -69,7 +70,9 @@ export const onecycleScheduler: SchedulerDefinition = {
       warmupTarget: initialLr,
       lrAt(step) {
         // PyTorch raises past total_steps; it still computes step == total_steps (the final scheduler.step()).
-        if (step > totalSteps) throw new UsageError(`${where}: step ${step} is past total_steps=${totalSteps}`);
+        if (step > totalSteps) {
+          throw new ScheduleSpecError(`${where}: step ${step} is past total_steps=${totalSteps}`, { code: 'invalid-rate', parameter: 'total_steps' });
+        }
         // OneCycleLR.get_lr
         let startStep = 0;
         for (let i = 0; i < phases.length; i++) {
@@ -77,8 +80,9 @@ export const onecycleScheduler: SchedulerDefinition = {
           if (step <= phase.endStep || i === phases.length - 1) {
             if (phase.endStep === startStep) {
               // Python would raise ZeroDivisionError here.
-              throw new UsageError(
+              throw new ScheduleSpecError(
                 `${where}: pct_start=${pctStart} with total_steps=${totalSteps} gives a phase of zero steps; change pct_start or total_steps`,
+                { code: 'invalid-value', parameter: 'pct_start' },
               );
             }
             return annealFn(phase.startLr, phase.endLr, (step - startStep) / (phase.endStep - startStep));

@@ -4,7 +4,7 @@
  * default); lr-compare in float64 (the goldens allow 1e-5 relative). The warmup
  * schedules are optax's own `join_schedules` of two parts, so they use join.ts.
  */
-import { UsageError } from '../errors.js';
+import { ScheduleSpecError } from '../errors.js';
 import type { SchedulerDefinition } from './definition.js';
 import { joinClosedForm } from './join.js';
 import type { ParamDefinition, ParamRecord } from './params.js';
@@ -69,7 +69,7 @@ export const warmupCosineDecayScheduler: SchedulerDefinition = {
     const exponent = numberParam(params, 'exponent');
     const cosineSteps = decaySteps - warmupSteps;
     // cosine_decay_schedule raises ValueError for decay_steps - warmup_steps <= 0.
-    if (!(cosineSteps > 0)) throw new UsageError(`${where}: decay_steps=${decaySteps} must exceed warmup_steps=${warmupSteps} (optax counts the warmup in decay_steps)`);
+    if (!(cosineSteps > 0)) throw new ScheduleSpecError(`${where}: decay_steps=${decaySteps} must exceed warmup_steps=${warmupSteps} (optax counts the warmup in decay_steps)`, { code: 'invalid-value', parameter: 'decay_steps' });
     const alpha = peak === 0 ? 0 : endValue / peak;
     const cosine = (count: number) => {
       const clipped = Math.min(count, cosineSteps);

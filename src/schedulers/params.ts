@@ -4,7 +4,7 @@
  * specs built by hand or read back from a file) and the catalogue all use it, so
  * an error message and the help text cannot disagree.
  */
-import { UsageError } from '../errors.js';
+import { ScheduleSpecError } from '../errors.js';
 import type { ParamValue } from './types.js';
 
 export type ParamType = 'number' | 'integer' | 'boolean' | 'choice' | 'integer-list' | 'string' | 'number-list' | 'spec-list';
@@ -117,39 +117,39 @@ export function parseParamText(param: ParamDefinition, text: string, where: stri
   const shown = `'${text}'`;
   switch (param.type) {
     case 'number': {
-      if (!NUMBER_PATTERN.test(text)) throw new UsageError(`${where} must be a number, got ${shown}`);
+      if (!NUMBER_PATTERN.test(text)) throw new ScheduleSpecError(`${where} must be a number, got ${shown}`, { code: 'invalid-value', parameter: param.key });
       return Number(text);
     }
     case 'integer': {
       if (!NUMBER_PATTERN.test(text) || !Number.isSafeInteger(Number(text))) {
-        throw new UsageError(`${where} must be a whole number, got ${shown}`);
+        throw new ScheduleSpecError(`${where} must be a whole number, got ${shown}`, { code: 'invalid-value', parameter: param.key });
       }
       return Number(text);
     }
     case 'boolean': {
       if (text === 'true') return true;
       if (text === 'false') return false;
-      throw new UsageError(`${where} must be true or false, got ${shown}`);
+      throw new ScheduleSpecError(`${where} must be true or false, got ${shown}`, { code: 'invalid-value', parameter: param.key });
     }
     case 'choice':
       return text;
     case 'integer-list': {
       const items = text.split('|').map((item) => item.trim());
       if (items.some((item) => !NUMBER_PATTERN.test(item) || !Number.isSafeInteger(Number(item)))) {
-        throw new UsageError(`${where} must be whole numbers separated by | (e.g. 30|60|90), got ${shown}`);
+        throw new ScheduleSpecError(`${where} must be whole numbers separated by | (e.g. 30|60|90), got ${shown}`, { code: 'invalid-value', parameter: param.key });
       }
       return items.map(Number);
     }
     case 'number-list': {
       const items = text.split('|').map((item) => item.trim());
       if (items.some((item) => !NUMBER_PATTERN.test(item))) {
-        throw new UsageError(`${where} must be numbers separated by | (e.g. 0.1|0.01|0.001), got ${shown}`);
+        throw new ScheduleSpecError(`${where} must be numbers separated by | (e.g. 0.1|0.01|0.001), got ${shown}`, { code: 'invalid-value', parameter: param.key });
       }
       return items.map(Number);
     }
     case 'spec-list':
       // Written as name(SPEC; SPEC) and split by the spec parser, never as key=value.
-      throw new UsageError(`${where} is written in parentheses after the name, e.g. sequential(linear; cosine):milestones=5`);
+      throw new ScheduleSpecError(`${where} is written in parentheses after the name, e.g. sequential(linear; cosine):milestones=5`, { code: 'invalid-value', parameter: param.key });
     case 'string':
       return text;
   }
@@ -164,51 +164,51 @@ export function checkParamValue(param: ParamDefinition, value: ParamValue, where
   switch (param.type) {
     case 'number':
     case 'integer': {
-      if (typeof value !== 'number' || !Number.isFinite(value)) throw new UsageError(`${where} must be a finite number, ${got}`);
-      if (param.type === 'integer' && !Number.isSafeInteger(value)) throw new UsageError(`${where} must be a whole number, ${got}`);
+      if (typeof value !== 'number' || !Number.isFinite(value)) throw new ScheduleSpecError(`${where} must be a finite number, ${got}`, { code: 'invalid-value', parameter: param.key });
+      if (param.type === 'integer' && !Number.isSafeInteger(value)) throw new ScheduleSpecError(`${where} must be a whole number, ${got}`, { code: 'invalid-value', parameter: param.key });
       if (param.range && !isInRange(value, param.range)) {
-        throw new UsageError(`${where} must be ${describeRange(param.range)}, ${got}`);
+        throw new ScheduleSpecError(`${where} must be ${describeRange(param.range)}, ${got}`, { code: 'invalid-value', parameter: param.key });
       }
       return;
     }
     case 'boolean':
-      if (typeof value !== 'boolean') throw new UsageError(`${where} must be true or false, ${got}`);
+      if (typeof value !== 'boolean') throw new ScheduleSpecError(`${where} must be true or false, ${got}`, { code: 'invalid-value', parameter: param.key });
       return;
     case 'choice':
       if (typeof value !== 'string' || !(param.choices ?? []).includes(value)) {
-        throw new UsageError(`${where} must be one of ${(param.choices ?? []).join(', ')}, ${got}`);
+        throw new ScheduleSpecError(`${where} must be one of ${(param.choices ?? []).join(', ')}, ${got}`, { code: 'invalid-value', parameter: param.key });
       }
       return;
     case 'integer-list': {
       if (!Array.isArray(value) || value.length === 0 || value.some((item) => !Number.isSafeInteger(item))) {
-        throw new UsageError(`${where} must be one or more whole numbers separated by |, ${got}`);
+        throw new ScheduleSpecError(`${where} must be one or more whole numbers separated by |, ${got}`, { code: 'invalid-value', parameter: param.key });
       }
       for (const item of value) {
         if (param.range && !isInRange(item, param.range)) {
-          throw new UsageError(`${where} must all be ${describeRange(param.range)}, ${got}`);
+          throw new ScheduleSpecError(`${where} must all be ${describeRange(param.range)}, ${got}`, { code: 'invalid-value', parameter: param.key });
         }
       }
-      if (value.length > MAX_LIST_LENGTH) throw new UsageError(`${where} may hold at most ${MAX_LIST_LENGTH} values, ${got}`);
+      if (value.length > MAX_LIST_LENGTH) throw new ScheduleSpecError(`${where} may hold at most ${MAX_LIST_LENGTH} values, ${got}`, { code: 'invalid-value', parameter: param.key });
       for (let i = 1; i < value.length; i++) {
-        if (value[i]! <= value[i - 1]!) throw new UsageError(`${where} must be strictly increasing, ${got}`);
+        if (value[i]! <= value[i - 1]!) throw new ScheduleSpecError(`${where} must be strictly increasing, ${got}`, { code: 'invalid-value', parameter: param.key });
       }
       return;
     }
     case 'number-list': {
       if (!Array.isArray(value) || value.length === 0 || value.some((item) => typeof item !== 'number' || !Number.isFinite(item))) {
-        throw new UsageError(`${where} must be one or more numbers separated by |, ${got}`);
+        throw new ScheduleSpecError(`${where} must be one or more numbers separated by |, ${got}`, { code: 'invalid-value', parameter: param.key });
       }
-      if (value.length > MAX_LIST_LENGTH) throw new UsageError(`${where} may hold at most ${MAX_LIST_LENGTH} values, ${got}`);
+      if (value.length > MAX_LIST_LENGTH) throw new ScheduleSpecError(`${where} may hold at most ${MAX_LIST_LENGTH} values, ${got}`, { code: 'invalid-value', parameter: param.key });
       for (const item of value) {
-        if (param.range && !isInRange(item, param.range)) throw new UsageError(`${where} must all be ${describeRange(param.range)}, ${got}`);
+        if (param.range && !isInRange(item, param.range)) throw new ScheduleSpecError(`${where} must all be ${describeRange(param.range)}, ${got}`, { code: 'invalid-value', parameter: param.key });
       }
       return;
     }
     case 'spec-list':
-      if (typeof value !== 'string' || value.trim() === '') throw new UsageError(`${where} must be specs separated by ;, ${got}`);
+      if (typeof value !== 'string' || value.trim() === '') throw new ScheduleSpecError(`${where} must be specs separated by ;, ${got}`, { code: 'invalid-value', parameter: param.key });
       return;
     case 'string':
-      if (typeof value !== 'string' || value.trim() === '') throw new UsageError(`${where} must be non-empty text, ${got}`);
+      if (typeof value !== 'string' || value.trim() === '') throw new ScheduleSpecError(`${where} must be non-empty text, ${got}`, { code: 'invalid-value', parameter: param.key });
       return;
   }
 }

@@ -2,7 +2,7 @@
 import type { SchedulerDefinition } from './definition.js';
 import { UNIT_PARAM } from './definition.js';
 import { numberParam, stringParam } from './params.js';
-import { UsageError } from '../errors.js';
+import { ScheduleSpecError } from '../errors.js';
 import type { MetricDrivenScheduler, MonitoredMetric } from './types.js';
 
 export interface PlateauOptions {
@@ -114,9 +114,10 @@ export const plateauScheduler: SchedulerDefinition = {
     const monitorParam = stringParam(params, 'monitor');
     const monitor: MonitoredMetric = monitorParam === 'auto' ? (mode === 'min' ? 'val_loss' : 'val_acc') : monitorParam === 'val_acc' ? 'val_acc' : 'val_loss';
     if ((monitor === 'val_loss') !== (mode === 'min')) {
-      throw new UsageError(
+      throw new ScheduleSpecError(
         `plateau: monitor=${monitor} with mode=${mode} would cut the rate while the ${monitor === 'val_loss' ? 'loss falls' : 'accuracy rises'}; ` +
           'use mode=min with val_loss, mode=max with val_acc',
+        { code: 'invalid-value', parameter: 'monitor' },
       );
     }
     const options: PlateauOptions = {

@@ -2,7 +2,7 @@
  * Text helpers of the spec grammar that composites need at build time. A module
  * of its own (no registry import), so compose.ts can use it without an import cycle.
  */
-import { UsageError } from '../errors.js';
+import { ScheduleSpecError } from '../errors.js';
 
 /** The key under which a composite keeps its parts (`schedulers`), as `SPEC; SPEC`. */
 export const PARTS_KEY = 'schedulers';
@@ -20,13 +20,13 @@ export function splitTopLevel(text: string, separator: string, where: string): s
     if (char === '(') depth++;
     else if (char === ')') {
       depth--;
-      if (depth < 0) throw new UsageError(`${where}: unbalanced ')' in '${text}'`);
+      if (depth < 0) throw new ScheduleSpecError(`${where}: unbalanced ')' in '${text}'`, { code: 'syntax' });
     } else if (char === separator && depth === 0) {
       pieces.push(text.slice(start, i));
       start = i + 1;
     }
   }
-  if (depth !== 0) throw new UsageError(`${where}: unbalanced '(' in '${text}'`);
+  if (depth !== 0) throw new ScheduleSpecError(`${where}: unbalanced '(' in '${text}'`, { code: 'syntax' });
   pieces.push(text.slice(start));
   return pieces;
 }

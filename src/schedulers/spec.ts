@@ -2,10 +2,10 @@
  * The spec grammar: `name` or `name:key=value,key=value`, list values joined
  * with `|` (`multistep:milestones=30|60|90,gamma=0.1`), plus `label=...` to
  * name the run; composites put their parts in parentheses separated by `;`
- * (`sequential(SPEC; SPEC):milestones=5`). Every error is a UsageError of one line that names what was
+ * (`sequential(SPEC; SPEC):milestones=5`). Every error is a ScheduleSpecError of one line that names what was
  * wrong and what is allowed.
  */
-import { UsageError } from '../errors.js';
+import { ScheduleSpecError, UsageError } from '../errors.js';
 import type { SchedulerDefinition } from './definition.js';
 import { LABEL_KEY } from './definition.js';
 import type { ParamRecord } from './params.js';
@@ -26,9 +26,14 @@ export function lookUpScheduler(name: string): SchedulerDefinition {
   const definition = findScheduler(name);
   if (definition) return definition;
   if (name === ALL_SCHEDULERS) {
-    throw new UsageError(`'${ALL_SCHEDULERS}' only works in --schedulers (it means ${ARTICLE_SCHEDULERS.join(', ')}); a spec names one scheduler`);
+    throw new ScheduleSpecError(
+      `'${ALL_SCHEDULERS}' only works in --schedulers (it means ${ARTICLE_SCHEDULERS.join(', ')}); a spec names one scheduler`,
+      { code: 'unknown-scheduler' },
+    );
   }
-  throw new UsageError(`unknown scheduler '${name}'; valid names: ${SCHEDULER_NAMES.join(', ')} (or '${ALL_SCHEDULERS}' in --schedulers)`);
+  throw new ScheduleSpecError(`unknown scheduler '${name}'; valid names: ${SCHEDULER_NAMES.join(', ')} (or '${ALL_SCHEDULERS}' in --schedulers)`, {
+    code: 'unknown-scheduler',
+  });
 }
 
 /**
@@ -40,7 +45,7 @@ export function completeParams(definition: SchedulerDefinition, given: Readonly<
   const where = describeScheduler(definition.name);
   for (const key of Object.keys(given)) {
     if (!definition.params.some((param) => param.key === key)) {
-      throw new UsageError(`${where} has no parameter '${key}'; valid keys: ${validKeys(definition)}`);
+      throw new ScheduleSpecError(`${where} has no parameter '${key}'; valid keys: ${validKeys(definition)}`, { code: 'unknown-parameter', parameter: key });
     }
   }
   const params: Record<string, ParamValue> = {};
@@ -57,7 +62,9 @@ export function completeParams(definition: SchedulerDefinition, given: Readonly<
   for (const param of definition.params) {
     const value = params[param.key];
     if (value === undefined) {
-      if (param.required) throw new UsageError(`${where} needs ${param.key}=...: ${param.description}`);
+      if (param.required) {
+        throw new ScheduleSpecError(`${where} needs ${param.key}=...: ${param.description}`, { code: 'missing-parameter', parameter: param.key });
+      }
       continue; // a default that depends on the run, filled in by createScheduler
     }
     checkParamValue(param, value, `${where}: ${param.key}`);
@@ -86,12 +93,12 @@ function splitSpec(spec: string): { name: string; parts?: string; body?: string 
         const rest = spec.slice(i + 1).trim();
         const name = spec.slice(0, open).trim();
         if (rest !== '' && !rest.startsWith(':')) {
-          throw new UsageError(`${describeScheduler(name)}: unexpected '${rest}' after ')'; write ${name}(SPEC; SPEC):key=value,...`);
+          throw new ScheduleSpecError(`${describeScheduler(name)}: unexpected '${rest}' after ')'; write ${name}(SPEC; SPEC):key=value,...`, { code: 'syntax' });
         }
         return { name, parts: spec.slice(open + 1, i), ...(rest === '' ? {} : { body: rest.slice(1) }) };
       }
     }
-    throw new UsageError(`unbalanced '(' in scheduler spec '${spec}'`);
+    throw new ScheduleSpecError(`unbalanced '(' in scheduler spec '${spec}'`, { code: 'syntax' });
   }
   if (colon < 0) return { name: spec };
   return { name: spec.slice(0, colon).trim(), body: spec.slice(colon + 1) };
@@ -99,7 +106,7 @@ function splitSpec(spec: string): { name: string; parts?: string; body?: string 
 
 function parseSpecAt(text: string, depth: number): ResolvedSchedulerSpec {
   const spec = text.trim();
-  if (spec === '') throw new UsageError(`empty scheduler spec; expected name or name:key=value,... with a name from ${SCHEDULER_NAMES.join(', ')}`);
+  if (spec === '') throw new ScheduleSpecError(`empty scheduler spec; expected name or name:key=value,... with a name from ${SCHEDULER_NAMES.join(', ')}`, { code: 'syntax' });
   const { name, parts, body } = splitSpec(spec);
   const definition = lookUpScheduler(name);
   const where = describeScheduler(name);
@@ -107,19 +114,19 @@ function parseSpecAt(text: string, depth: number): ResolvedSchedulerSpec {
 
   const given: Record<string, ParamValue> = {};
   if (partsParam && parts === undefined) {
-    throw new UsageError(`${where} needs its parts in parentheses: ${name}(SPEC; SPEC; ...)${name === 'sequential' ? ':milestones=m1|m2' : ''}`);
+    throw new ScheduleSpecError(`${where} needs its parts in parentheses: ${name}(SPEC; SPEC; ...)${name === 'sequential' ? ':milestones=m1|m2' : ''}`, { code: 'syntax' });
   }
-  if (!partsParam && parts !== undefined) throw new UsageError(`${where} takes no parts in parentheses; write ${name}:key=value,...`);
+  if (!partsParam && parts !== undefined) throw new ScheduleSpecError(`${where} takes no parts in parentheses; write ${name}:key=value,...`, { code: 'syntax' });
   if (partsParam && parts !== undefined) {
-    if (depth >= MAX_COMPOSITE_DEPTH) throw new UsageError(`${where}: composites nest at most ${MAX_COMPOSITE_DEPTH} deep`);
+    if (depth >= MAX_COMPOSITE_DEPTH) throw new ScheduleSpecError(`${where}: composites nest at most ${MAX_COMPOSITE_DEPTH} deep`, { code: 'invalid-value' });
     const texts = splitTopLevel(parts, ';', where).map((part) => part.trim());
-    if (texts.some((part) => part === '')) throw new UsageError(`${where}: an empty part in '(${parts})'; separate specs with ;`);
-    if (texts.length > MAX_COMPOSITE_PARTS) throw new UsageError(`${where}: at most ${MAX_COMPOSITE_PARTS} parts, got ${texts.length}`);
+    if (texts.some((part) => part === '')) throw new ScheduleSpecError(`${where}: an empty part in '(${parts})'; separate specs with ;`, { code: 'syntax' });
+    if (texts.length > MAX_COMPOSITE_PARTS) throw new ScheduleSpecError(`${where}: at most ${MAX_COMPOSITE_PARTS} parts, got ${texts.length}`, { code: 'invalid-value' });
     for (const part of texts) {
       const resolved = parseSpecAt(part, depth + 1);
       for (const key of [LABEL_KEY, 'unit']) {
         if (new RegExp(`[:,]\\s*${key}\\s*=`).test(part.replace(/\(.*\)/s, '()'))) {
-          throw new UsageError(`${where}: '${key}=' belongs on the ${name}(...) itself, not on its part '${resolved.spec}'`);
+          throw new ScheduleSpecError(`${where}: '${key}=' belongs on the ${name}(...) itself, not on its part '${resolved.spec}'`, { code: 'syntax' });
         }
       }
     }
@@ -128,23 +135,27 @@ function parseSpecAt(text: string, depth: number): ResolvedSchedulerSpec {
 
   let label: string | undefined;
   if (body !== undefined) {
-    if (body.trim() === '') throw new UsageError(`${where}: nothing after ':' in '${spec}'; write ${name} alone or ${name}:key=value,...`);
+    if (body.trim() === '') throw new ScheduleSpecError(`${where}: nothing after ':' in '${spec}'; write ${name} alone or ${name}:key=value,...`, { code: 'syntax' });
     const seen = new Set<string>();
     for (const pair of body.split(',')) {
       const equals = pair.indexOf('=');
-      if (equals < 0) throw new UsageError(`${where}: expected key=value, got '${pair.trim()}'; valid keys: ${validKeys(definition)}`);
+      if (equals < 0) {
+        throw new ScheduleSpecError(`${where}: expected key=value, got '${pair.trim()}'; valid keys: ${validKeys(definition)}`, { code: 'syntax' });
+      }
       const key = pair.slice(0, equals).trim();
       const value = pair.slice(equals + 1).trim();
-      if (seen.has(key)) throw new UsageError(`${where}: ${key} is given twice`);
+      if (seen.has(key)) throw new ScheduleSpecError(`${where}: ${key} is given twice`, { code: 'syntax', parameter: key });
       seen.add(key);
       if (key === LABEL_KEY) {
-        if (value === '') throw new UsageError(`${where}: label must not be empty`);
+        if (value === '') throw new ScheduleSpecError(`${where}: label must not be empty`, { code: 'syntax', parameter: key });
         label = value;
         continue;
       }
       const param = definition.params.find((candidate) => candidate.key === key);
-      if (!param) throw new UsageError(`${where} has no parameter '${key}'; valid keys: ${validKeys(definition)}`);
-      if (value === '') throw new UsageError(`${where}: ${key} has no value`);
+      if (!param) {
+        throw new ScheduleSpecError(`${where} has no parameter '${key}'; valid keys: ${validKeys(definition)}`, { code: 'unknown-parameter', parameter: key });
+      }
+      if (value === '') throw new ScheduleSpecError(`${where}: ${key} has no value`, { code: 'syntax', parameter: key });
       given[key] = parseParamText(param, value, `${where}: ${key}`);
     }
   }

@@ -6,7 +6,7 @@
  * with unit=batch). So step 0 runs at the initial rate and step t >= 1 at
  * `_get_lr(t)`. Float64, as timm computes in Python floats.
  */
-import { UsageError } from '../errors.js';
+import { ScheduleSpecError } from '../errors.js';
 import type { SchedulerDefinition } from './definition.js';
 import type { ParamDefinition, ParamRecord } from './params.js';
 import { booleanParam, numberParam, optionalNumberParam } from './params.js';
@@ -95,7 +95,7 @@ export const tanhScheduler: SchedulerDefinition = {
     ...WARMUP_PARAMS,
   ],
   checkParams(params, where) {
-    if (!(numberParam(params, 'lb') < numberParam(params, 'ub'))) throw new UsageError(`${where}: lb must be smaller than ub`);
+    if (!(numberParam(params, 'lb') < numberParam(params, 'ub'))) throw new ScheduleSpecError(`${where}: lb must be smaller than ub`, { code: 'invalid-value', parameter: 'lb' });
   },
   build({ params, baseLr, scheduleSteps }) {
     const shape = cycleShape(params, scheduleSteps);

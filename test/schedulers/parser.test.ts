@@ -1,17 +1,19 @@
 /** The spec grammar, the selection of runs and their errors. */
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/errors.js';
+import { isUsageError, ScheduleSpecError, UsageError } from '../../src/errors.js';
 import { createScheduler, parseSchedulerSpec, resolveSchedulerSelection, SCHEDULER_REGISTRY } from '../../src/schedulers/index.js';
 import type { ResolvedSchedulerSpec } from '../../src/schedulers/index.js';
 
-function usageErrorOf(action: () => unknown): UsageError {
+/** Bad input the CLI reports in one line: a ScheduleSpecError from a spec, a UsageError from the selection flags. */
+function usageErrorOf(action: () => unknown, kind: typeof ScheduleSpecError | typeof UsageError = ScheduleSpecError): Error {
   try {
     action();
   } catch (error) {
-    expect(error).toBeInstanceOf(UsageError);
-    return error as UsageError;
+    expect(error).toBeInstanceOf(kind);
+    expect(isUsageError(error)).toBe(true);
+    return error as Error;
   }
-  throw new Error('expected a UsageError, nothing was thrown');
+  throw new Error('expected an error, nothing was thrown');
 }
 
 describe('parseSchedulerSpec', () => {
@@ -117,11 +119,11 @@ describe('parseSchedulerSpec', () => {
     ['custom', ["scheduler 'custom' needs module=..."]],
   ];
 
-  it.each(badSpecs)('rejects %j with a one-line UsageError', (spec, fragments) => {
+  it.each(badSpecs)('rejects %j with a one-line ScheduleSpecError', (spec, fragments) => {
     const error = usageErrorOf(() => parseSchedulerSpec(spec));
     for (const fragment of fragments) expect(error.message).toContain(fragment);
     expect(error.message).not.toContain('\n');
-    expect(error.exitCode).toBe(2);
+    expect((error as ScheduleSpecError).code).toEqual(expect.any(String));
   });
 
   it('names the scheduler in every parameter error', () => {
@@ -141,8 +143,8 @@ describe('resolveSchedulerSelection', () => {
   });
 
   it('rejects two runs with the same label', () => {
-    expect(usageErrorOf(() => resolveSchedulerSelection(['step', 'all'], [])).message).toContain("'step' is selected twice");
-    expect(usageErrorOf(() => resolveSchedulerSelection([], ['step:gamma=0.1,label=a', 'cosine:label=a'])).message).toContain("'a' is selected twice");
+    expect(usageErrorOf(() => resolveSchedulerSelection(['step', 'all'], []), UsageError).message).toContain("'step' is selected twice");
+    expect(usageErrorOf(() => resolveSchedulerSelection([], ['step:gamma=0.1,label=a', 'cosine:label=a']), UsageError).message).toContain("'a' is selected twice");
   });
 
   it('allows the same scheduler twice under different labels', () => {
@@ -150,7 +152,7 @@ describe('resolveSchedulerSelection', () => {
   });
 
   it('points parameters given to --schedulers at -s', () => {
-    expect(usageErrorOf(() => resolveSchedulerSelection(['step', 'gamma=0.3'], [])).message).toContain('-s/--scheduler');
+    expect(usageErrorOf(() => resolveSchedulerSelection(['step', 'gamma=0.3'], []), UsageError).message).toContain('-s/--scheduler');
   });
 
   it('rejects unknown names', () => {
@@ -168,7 +170,7 @@ describe('createScheduler re-checks specs it did not parse', () => {
     [handMade('step', { speed: 2 }), "has no parameter 'speed'"],
     [handMade('nope', {}), "unknown scheduler 'nope'"],
   ] as const)('%#: %s', async (spec, fragment) => {
-    await expect(createScheduler(spec, context)).rejects.toThrow(UsageError);
+    await expect(createScheduler(spec, context)).rejects.toThrow(ScheduleSpecError);
     await expect(createScheduler(spec, context)).rejects.toThrow(fragment);
   });
 

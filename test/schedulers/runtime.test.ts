@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/errors.js';
+import { ScheduleSpecError, UsageError } from '../../src/errors.js';
 import { createScheduler, learningRates, parseSchedulerSpec, SCHEDULER_NAMES } from '../../src/schedulers/index.js';
 import type { ClosedFormScheduler, ScheduleContext, Scheduler } from '../../src/schedulers/index.js';
 
@@ -19,25 +19,25 @@ async function closedForm(spec: string, context: ScheduleContext = CONTEXT): Pro
   return scheduler;
 }
 
-async function expectUsageError(promise: Promise<unknown>, ...fragments: string[]): Promise<void> {
+async function expectScheduleError(promise: Promise<unknown>, ...fragments: string[]): Promise<void> {
   const error: unknown = await promise.then(
     () => undefined,
     (thrown: unknown) => thrown,
   );
-  expect(error).toBeInstanceOf(UsageError);
-  for (const fragment of fragments) expect((error as UsageError).message).toContain(fragment);
-  expect((error as UsageError).message).not.toContain('\n');
+  expect(error).toBeInstanceOf(ScheduleSpecError);
+  for (const fragment of fragments) expect((error as ScheduleSpecError).message).toContain(fragment);
+  expect((error as ScheduleSpecError).message).not.toContain('\n');
 }
 
 describe('context-dependent checks', () => {
   it('rejects warmup that covers the whole run', async () => {
-    await expectUsageError(create('cosine:warmup=20'), 'warmup=20 leaves no step of the 20-epoch run', 'warmup < 20');
+    await expectScheduleError(create('cosine:warmup=20'), 'warmup=20 leaves no step of the 20-epoch run', 'warmup < 20');
     await expect(create('cosine:warmup=20,unit=batch')).resolves.toBeDefined();
   });
 
   it('rejects onecycle total_steps smaller than the run', async () => {
-    await expectUsageError(create('onecycle:total_steps=19'), 'total_steps=19 is smaller than the 20 steps');
-    await expectUsageError(create('onecycle:total_steps=150,unit=batch'), 'total_steps=150 is smaller than the 200 steps');
+    await expectScheduleError(create('onecycle:total_steps=19'), 'total_steps=19 is smaller than the 20 steps');
+    await expectScheduleError(create('onecycle:total_steps=150,unit=batch'), 'total_steps=150 is smaller than the 200 steps');
     // Warmup shortens what onecycle must cover.
     await expect(create('onecycle:total_steps=15,warmup=5')).resolves.toBeDefined();
   });
@@ -45,19 +45,19 @@ describe('context-dependent checks', () => {
   it("onecycle computes step total_steps (PyTorch's last scheduler.step()) but refuses to go past it", async () => {
     const scheduler = await closedForm('onecycle:total_steps=30');
     expect(Number.isFinite(scheduler.lrAt(30))).toBe(true);
-    expect(() => scheduler.lrAt(31)).toThrow(UsageError);
+    expect(() => scheduler.lrAt(31)).toThrow(ScheduleSpecError);
     expect(() => scheduler.lrAt(31)).toThrow('step 31 is past total_steps=30');
   });
 
   it('rejects onecycle phases of zero steps (a division by zero in PyTorch)', async () => {
     // pct_start x total_steps = 1: the first phase ends at step 0.
-    await expectUsageError(create('onecycle:pct_start=0.05'), 'gives a phase of zero steps');
+    await expectScheduleError(create('onecycle:pct_start=0.05'), 'gives a phase of zero steps');
   });
 
   it('rejects a bad context', async () => {
-    await expectUsageError(create('step', { ...CONTEXT, baseLr: 0 }), 'base learning rate must be a positive number');
-    await expectUsageError(create('step', { ...CONTEXT, epochs: 0 }), 'epochs must be a whole number >= 1');
-    await expectUsageError(create('step', { ...CONTEXT, batchesPerEpoch: 1.5 }), 'batches per epoch');
+    await expectScheduleError(create('step', { ...CONTEXT, baseLr: 0 }), 'base learning rate must be a positive number');
+    await expectScheduleError(create('step', { ...CONTEXT, epochs: 0 }), 'epochs must be a whole number >= 1');
+    await expectScheduleError(create('step', { ...CONTEXT, batchesPerEpoch: 1.5 }), 'batches per epoch');
   });
 
   it('derives run-dependent defaults from the schedule length in its unit, less warmup', async () => {
@@ -100,22 +100,22 @@ describe('custom modules', () => {
   });
 
   it('report a missing file, a module without a function, or one that does not load', async () => {
-    await expectUsageError(create(`custom:module=${MODULES}/missing.mjs`), "module file 'test/fixtures/schedules/modules/missing.mjs' not found");
-    await expectUsageError(create(`custom:module=${MODULES}/no-function.mjs`), "must export a function (step, baseLr) => lr as its default export or as 'lr'");
-    await expectUsageError(create(`custom:module=${MODULES}/syntax-error.mjs`), 'cannot load module');
+    await expectScheduleError(create(`custom:module=${MODULES}/missing.mjs`), "module file 'test/fixtures/schedules/modules/missing.mjs' not found");
+    await expectScheduleError(create(`custom:module=${MODULES}/no-function.mjs`), "must export a function (step, baseLr) => lr as its default export or as 'lr'");
+    await expectScheduleError(create(`custom:module=${MODULES}/syntax-error.mjs`), 'cannot load module');
   });
 
   it('are checked over the whole run before training, naming the step', async () => {
-    await expectUsageError(create(`custom:module=${MODULES}/negative-at-step-5.mjs`), 'returned -0.1 at step 5', 'positive finite number');
-    await expectUsageError(create(`custom:module=${MODULES}/nan-at-step-3.mjs`), 'returned NaN at step 3');
-    await expectUsageError(create(`custom:module=${MODULES}/throws-at-step-2.mjs`), 'threw at step 2: boom');
+    await expectScheduleError(create(`custom:module=${MODULES}/negative-at-step-5.mjs`), 'returned -0.1 at step 5', 'positive finite number');
+    await expectScheduleError(create(`custom:module=${MODULES}/nan-at-step-3.mjs`), 'returned NaN at step 3');
+    await expectScheduleError(create(`custom:module=${MODULES}/throws-at-step-2.mjs`), 'threw at step 2: boom');
   });
 
   it('are checked again on every call', async () => {
     const shortRun = { ...CONTEXT, epochs: 10 };
     const scheduler = await closedForm(`custom:module=${MODULES}/fails-late.mjs`, shortRun);
     expect(scheduler.lrAt(9)).toBe(0.1);
-    expect(() => scheduler.lrAt(12)).toThrow(UsageError);
+    expect(() => scheduler.lrAt(12)).toThrow(ScheduleSpecError);
     expect(() => scheduler.lrAt(12)).toThrow('returned 0 at step 12');
   });
 });
