@@ -4,7 +4,7 @@ import { NUM_CLASSES, type Dataset } from '../../src/data/mnist.js';
 import { ARTICLE_MLP, type MlpShape, type MlpWeights } from '../../src/model/mlp.js';
 import { MlpVariables } from '../../src/model/network.js';
 import type { ClosedFormScheduler } from '../../src/schedulers/types.js';
-import { SchedulerCallback } from '../../src/train/callbacks.js';
+import { LearningRateScheduler } from '../../src/callbacks/learning-rate-scheduler.js';
 import { evaluate, runTrainingJob } from '../../src/train/job.js';
 import { createOptimizer } from '../../src/train/optimizers.js';
 import { epochOrder } from '../../src/data/random.js';
@@ -47,7 +47,7 @@ export interface VariantRun {
   readonly finalValidationAccuracy: number;
 }
 
-/** The scheduler every variant trains with: an epoch-wise exponential decay, driven through SchedulerCallback. */
+/** The scheduler every variant trains with: an epoch-wise exponential decay, driven through LearningRateScheduler. */
 export function benchScheduler(lr: number): ClosedFormScheduler {
   return { kind: 'closed-form', unit: 'epoch', lrAt: (epoch) => lr * 0.95 ** epoch };
 }
@@ -114,7 +114,7 @@ async function fitBaseline(data: BenchData, settings: TrainingSettings): Promise
       epochs: settings.epochs,
       shuffle: true,
       validationData: [data.validation.images, data.validation.labels],
-      callbacks: [new SchedulerCallback(benchScheduler(settings.lr), batches), clock],
+      callbacks: [new LearningRateScheduler(benchScheduler(settings.lr), { stepsPerEpoch: batches }), clock],
       verbose: 0,
     });
     const accuracies = (history.history.val_acc ?? history.history.val_accuracy) as number[];
@@ -134,7 +134,7 @@ async function deviceLoop(data: BenchData, settings: TrainingSettings): Promise<
   const variables = new MlpVariables(data.shape, data.weights);
   const optimizer = createOptimizer('sgd', settings.lr);
   const batches = batchesPerEpoch(data.train.count, settings.batchSize);
-  const scheduler = new SchedulerCallback(benchScheduler(settings.lr), batches, optimizer);
+  const scheduler = new LearningRateScheduler(benchScheduler(settings.lr), { stepsPerEpoch: batches, optimizer });
   const clock = new EpochClock();
   let accuracy = Number.NaN;
   try {

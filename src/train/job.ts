@@ -6,7 +6,7 @@ import type { MlpShape, MlpWeights } from '../model/mlp.js';
 import { forward, hostCrossEntropy, MlpVariables } from '../model/network.js';
 import type { EpochRecord, Evaluation } from '../results/results.js';
 import type { Scheduler } from '../schedulers/types.js';
-import { SchedulerCallback } from './callbacks.js';
+import { LearningRateScheduler } from '../callbacks/learning-rate-scheduler.js';
 import { hasDiverged } from './divergence.js';
 import type { OptimizerName } from './optimizers.js';
 import { chooseStep, stepNamed, type StepName } from './steps/choose.js';
@@ -72,9 +72,9 @@ export async function runTrainingJob(job: TrainingJob): Promise<JobOutcome> {
   const batches = batchesPerEpoch(job.train.count, job.batchSize);
   // The rate the scheduler set last, through the callback; every step is given it.
   let learningRate = Number.NaN;
-  const scheduling = new SchedulerCallback(job.scheduler, batches, (rate) => {
+  const scheduling = new LearningRateScheduler(job.scheduler, { stepsPerEpoch: batches, onRate: (rate) => {
     learningRate = rate;
-  });
+  } });
   const callbacks: tf.Callback[] = [scheduling, ...(job.callbacks ?? [])];
   const history: EpochRecord[] = [];
   let bestValidationLoss = Number.POSITIVE_INFINITY;

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { readsCachedRate } from '../callbacks/optimizer-rate.js';
 
 export const OPTIMIZER_CHOICES = ['sgd', 'momentum', 'adam', 'rmsprop'] as const;
 export type OptimizerName = (typeof OPTIMIZER_CHOICES)[number];
@@ -19,36 +20,8 @@ export function createOptimizer(name: OptimizerName, learningRate: number): tf.O
   }
 }
 
-/**
- * SGD and Momentum (a subclass of SGD). `instanceof` cannot tell: tfjs'
- * Optimizer overrides Symbol.hasInstance to accept any optimizer.
- */
-function readsCachedRate(optimizer: tf.Optimizer): optimizer is tf.SGDOptimizer {
-  return typeof (optimizer as Partial<tf.SGDOptimizer>).setLearningRate === 'function';
-}
-
-/**
- * Sets the rate the optimizer will really use. tfjs optimizers differ here:
- * SGD and Momentum multiply by a cached scalar tensor `c = -learningRate` that
- * only `setLearningRate` refreshes (assigning `learningRate` alone changes
- * nothing), while Adam and RMSProp read the `learningRate` field at each step.
- */
-export function setLearningRate(optimizer: tf.Optimizer, learningRate: number): void {
-  if (readsCachedRate(optimizer)) {
-    optimizer.setLearningRate(learningRate);
-  } else {
-    (optimizer as unknown as { learningRate: number }).learningRate = learningRate;
-  }
-}
-
-/** The rate the optimizer's next step will apply, read from where each optimizer reads it. */
-export function effectiveLearningRate(optimizer: tf.Optimizer): number {
-  if (readsCachedRate(optimizer)) {
-    const negated = (optimizer as unknown as { c: tf.Scalar }).c;
-    return -negated.dataSync()[0];
-  }
-  return (optimizer as unknown as { learningRate: number }).learningRate;
-}
+// Setting the effective rate is the callbacks' job; lr-compare's engine (lr-finder) imports it from here too.
+export { effectiveLearningRate, setLearningRate } from '../callbacks/optimizer-rate.js';
 
 /**
  * Frees an optimizer's tensors. tfjs' MomentumOptimizer.dispose forgets the

@@ -10,7 +10,7 @@ import { lossAndGradients } from '../../src/train/steps/reference.js';
 import { rowGradients } from '../../src/train/steps/rows.js';
 import type { ClosedFormScheduler, MetricDrivenScheduler } from '../../src/schedulers/types.js';
 import { selectBackend } from '../../src/train/backend/select.js';
-import { SchedulerCallback } from '../../src/train/callbacks.js';
+import { LearningRateScheduler } from '../../src/callbacks/learning-rate-scheduler.js';
 import { evaluate, runTrainingJob, type TrainingJob } from '../../src/train/job.js';
 import { createOptimizer, effectiveLearningRate, OPTIMIZER_CHOICES } from '../../src/train/optimizers.js';
 import { epochOrder } from '../../src/data/random.js';
@@ -177,10 +177,10 @@ describe("lr-compare's own backward passes, against the reference step's", () =>
   });
 });
 
-describe('SchedulerCallback', () => {
+describe('LearningRateScheduler', () => {
   it.each(OPTIMIZER_CHOICES)('changes the effective learning rate of %s, epoch by epoch', async (optimizerName) => {
     const optimizer = createOptimizer(optimizerName, 0.1);
-    const callback = new SchedulerCallback(halvingEachEpoch(), 10, optimizer);
+    const callback = new LearningRateScheduler(halvingEachEpoch(), { stepsPerEpoch: 10, optimizer });
     for (const epoch of [0, 1, 2, 5]) {
       await callback.onEpochBegin(epoch);
       // SGD and Momentum hold the rate as a float32 tensor.
@@ -191,7 +191,7 @@ describe('SchedulerCallback', () => {
 
   it('steps batch-wise schedules at every batch, counting across epochs', async () => {
     const optimizer = createOptimizer('sgd', 0.1);
-    const callback = new SchedulerCallback({ kind: 'closed-form', unit: 'batch', lrAt: (step) => 1 / (step + 1) }, 4, optimizer);
+    const callback = new LearningRateScheduler({ kind: 'closed-form', unit: 'batch', lrAt: (step) => 1 / (step + 1) }, { stepsPerEpoch: 4, optimizer });
     await callback.onEpochBegin(2);
     await callback.onBatchBegin(3);
     expect(Math.abs(effectiveLearningRate(optimizer) * (2 * 4 + 3 + 1) - 1)).toBeLessThan(1e-7);
