@@ -69,6 +69,12 @@ describe('the packed tarball', () => {
     expect(output).toContain(`cosine ${0.1 * (1 + Math.cos(Math.PI / 2)) / 2}`);
     expect(output).toContain('error unknown-parameter gama');
 
+    // The README's example, as a user would run it from their project.
+    copyFileSync(join(ROOT, 'examples/train-with-schedule.mjs'), join(project, 'train-with-schedule.mjs'));
+    const example = await run('node', ['train-with-schedule.mjs'], project);
+    expect(example).toMatch(/^onecycle +lr at each epoch end:( \S+){6}$/m);
+    expect(example).toMatch(/^plateau +lr at each epoch end:( \S+){20}$/m);
+
     // The CLI from the same install: the same spec error, one line, exit code 2.
     const cli = await spawn(join(project, 'node_modules/.bin/lr-compare'), ['schedule', 'step:gama=1', '--steps', '4'], project);
     expect(cli.status).toBe(2);
