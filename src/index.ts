@@ -22,6 +22,14 @@ export { learningRateScheduler, LearningRateScheduler, LEARNING_RATE_LOG_KEY } f
 export type { LearningRateSchedulerOptions, ScheduleSource } from './callbacks/learning-rate-scheduler.js';
 export { effectiveLearningRate, setLearningRate } from './callbacks/optimizer-rate.js';
 
+// Composition (optax's join_schedules): parts joined at boundaries, each counting from its own boundary.
+export { join } from './schedulers/join.js';
+export type { JoinPart } from './schedulers/join.js';
+
+// The LR range test on a user's own compiled tfjs-layers model, built on the same schedule and callback.
+export { findLearningRate } from './train/range-test.js';
+export type { LrFinderResult, RangeTestData, RangeTestOptions } from './train/range-test.js';
+
 // Errors.
 export { ScheduleSpecError } from './errors.js';
 export type { ScheduleErrorCode } from './errors.js';

@@ -49,8 +49,13 @@ function makeFactory(definition: SchedulerDefinition): (params?: Readonly<Record
       // completeParams checks each value's type and range, so a value of the wrong type from JavaScript is refused there.
       given[key] = value as ParamValue;
     }
-    const text = Object.entries(given).map(([key, value]) => `${key}=${formatParamValue(value)}`);
-    const spec = text.length === 0 ? definition.name : `${definition.name}:${text.join(',')}`;
+    // A composite's parts go in parentheses after the name, as the spec grammar writes them.
+    const partsKey = definition.params.find((param) => param.type === 'spec-list')?.key;
+    const head = partsKey !== undefined && typeof given[partsKey] === 'string' ? `${definition.name}(${given[partsKey]})` : definition.name;
+    const text = Object.entries(given)
+      .filter(([key]) => key !== partsKey)
+      .map(([key, value]) => `${key}=${formatParamValue(value)}`);
+    const spec = text.length === 0 ? head : `${head}:${text.join(',')}`;
     return Object.freeze({ label: spec, name: definition.name, params: completeParams(definition, given), spec });
   };
 }

@@ -211,8 +211,422 @@ export interface CustomParams {
   readonly warmupStart?: number;
 }
 
+/** Parameters of `sequential` (torch.optim.lr_scheduler.SequentialLR): Runs the parts one after another, switching at the milestones; each part counts from its own step 0. */
+export interface SequentialParams {
+  /** The parts, any closed-form specs, in parentheses after the name and separated by ; (at most 16, nested at most 4 deep). (SPEC; SPEC; ...); default: (required). */
+  readonly schedulers: string;
+  /** Steps at which the next part starts, one fewer than the parts, e.g. 5|50 (PyTorch requires them). N|N|..., increasing, each >= 1; default: (required). */
+  readonly milestones: readonly number[];
+  /** When the schedule steps: once per epoch or once per mini-batch. epoch|batch; default: epoch. */
+  readonly unit?: 'epoch' | 'batch';
+  /** Steps of linear warmup; the schedule then starts from its own step 0 (PyTorch's SequentialLR after LinearLR). whole number >= 0; default: 0. */
+  readonly warmup?: number;
+  /** Warmup starts at warmup_start x the target rate (LinearLR start_factor). number in (0, 1]; default: 1/3. */
+  readonly warmupStart?: number;
+}
+
+/** Parameters of `chained` (torch.optim.lr_scheduler.ChainedScheduler): Applies all parts at every step, as PyTorch's ChainedScheduler does: chainable parts multiply the rate by their own factor. */
+export interface ChainedParams {
+  /** The parts, any closed-form specs, in parentheses after the name and separated by ; (at most 16, nested at most 4 deep). (SPEC; SPEC; ...); default: (required). */
+  readonly schedulers: string;
+  /** When the schedule steps: once per epoch or once per mini-batch. epoch|batch; default: epoch. */
+  readonly unit?: 'epoch' | 'batch';
+  /** Steps of linear warmup; the schedule then starts from its own step 0 (PyTorch's SequentialLR after LinearLR). whole number >= 0; default: 0. */
+  readonly warmup?: number;
+  /** Warmup starts at warmup_start x the target rate (LinearLR start_factor). number in (0, 1]; default: 1/3. */
+  readonly warmupStart?: number;
+}
+
+/** Parameters of `exponential_decay` (keras.optimizers.schedules.ExponentialDecay): lr x decay_rate^(step / decay_steps), floored with staircase=true. */
+export interface ExponentialDecayParams {
+  /** Steps per decay period p = step / decay_steps (Keras requires it). number > 0; default: (required). */
+  readonly decaySteps: number;
+  /** The decay rate (Keras requires it). number >= 0; default: (required). */
+  readonly decayRate: number;
+  /** Floor p: decay in discrete steps. true|false; default: false. */
+  readonly staircase?: boolean;
+  /** When the schedule steps: once per epoch or once per mini-batch. epoch|batch; default: epoch. */
+  readonly unit?: 'epoch' | 'batch';
+  /** Steps of linear warmup; the schedule then starts from its own step 0 (PyTorch's SequentialLR after LinearLR). whole number >= 0; default: 0. */
+  readonly warmup?: number;
+  /** Warmup starts at warmup_start x the target rate (LinearLR start_factor). number in (0, 1]; default: 1/3. */
+  readonly warmupStart?: number;
+}
+
+/** Parameters of `inverse_time_decay` (keras.optimizers.schedules.InverseTimeDecay): lr / (1 + decay_rate x step / decay_steps), floored with staircase=true. */
+export interface InverseTimeDecayParams {
+  /** Steps per decay period p = step / decay_steps (Keras requires it). number > 0; default: (required). */
+  readonly decaySteps: number;
+  /** The decay rate (Keras requires it). number >= 0; default: (required). */
+  readonly decayRate: number;
+  /** Floor p: decay in discrete steps. true|false; default: false. */
+  readonly staircase?: boolean;
+  /** When the schedule steps: once per epoch or once per mini-batch. epoch|batch; default: epoch. */
+  readonly unit?: 'epoch' | 'batch';
+  /** Steps of linear warmup; the schedule then starts from its own step 0 (PyTorch's SequentialLR after LinearLR). whole number >= 0; default: 0. */
+  readonly warmup?: number;
+  /** Warmup starts at warmup_start x the target rate (LinearLR start_factor). number in (0, 1]; default: 1/3. */
+  readonly warmupStart?: number;
+}
+
+/** Parameters of `piecewise_constant_decay` (keras.optimizers.schedules.PiecewiseConstantDecay): Absolute rates: values[0] while step <= boundaries[0], values[i] while boundaries[i-1] < step <= boundaries[i]; ignores --lr. */
+export interface PiecewiseConstantDecayParams {
+  /** Increasing steps, e.g. 100|200 (Keras requires them). N|N|..., increasing, each >= 0; default: (required). */
+  readonly boundaries: readonly number[];
+  /** One more rate than boundaries, e.g. 0.1|0.01|0.001 (Keras requires them). x|x|..., each >= 0; default: (required). */
+  readonly values: readonly number[];
+  /** When the schedule steps: once per epoch or once per mini-batch. epoch|batch; default: epoch. */
+  readonly unit?: 'epoch' | 'batch';
+  /** Steps of linear warmup; the schedule then starts from its own step 0 (PyTorch's SequentialLR after LinearLR). whole number >= 0; default: 0. */
+  readonly warmup?: number;
+  /** Warmup starts at warmup_start x the target rate (LinearLR start_factor). number in (0, 1]; default: 1/3. */
+  readonly warmupStart?: number;
+}
+
+/** Parameters of `polynomial_decay` (keras.optimizers.schedules.PolynomialDecay): From lr to end_learning_rate along (1 - step/decay_steps)^power; cycle=true stretches the period instead of stopping. */
+export interface PolynomialDecayParams {
+  /** Steps to reach end_learning_rate (Keras requires it). number > 0; default: schedule length. */
+  readonly decaySteps?: number;
+  /** Absolute rate at the end of the decay. number >= 0; default: 0.0001. */
+  readonly endLearningRate?: number;
+  /** Power of the polynomial. number > 0; default: 1. */
+  readonly power?: number;
+  /** Past decay_steps, decay again over the next multiple of decay_steps. true|false; default: false. */
+  readonly cycle?: boolean;
+  /** When the schedule steps: once per epoch or once per mini-batch. epoch|batch; default: epoch. */
+  readonly unit?: 'epoch' | 'batch';
+  /** Steps of linear warmup; the schedule then starts from its own step 0 (PyTorch's SequentialLR after LinearLR). whole number >= 0; default: 0. */
+  readonly warmup?: number;
+  /** Warmup starts at warmup_start x the target rate (LinearLR start_factor). number in (0, 1]; default: 1/3. */
+  readonly warmupStart?: number;
+}
+
+/** Parameters of `cosine_decay` (keras.optimizers.schedules.CosineDecay): Cosine from lr to alpha x lr over decay_steps, then flat; optional linear warmup from lr to warmup_target first. */
+export interface CosineDecayParams {
+  /** Steps of the cosine (Keras requires it). number > 0; default: schedule length - warmup_steps. */
+  readonly decaySteps?: number;
+  /** Floor as a fraction of the peak rate. number in [0, 1]; default: 0. */
+  readonly alpha?: number;
+  /** Absolute rate the warmup reaches; without it there is no warmup. number > 0; default: none (no warmup). */
+  readonly warmupTarget?: number;
+  /** Steps of linear warmup (only with warmup_target). whole number >= 0; default: 0. */
+  readonly warmupSteps?: number;
+  /** When the schedule steps: once per epoch or once per mini-batch. epoch|batch; default: epoch. */
+  readonly unit?: 'epoch' | 'batch';
+  /** Steps of linear warmup; the schedule then starts from its own step 0 (PyTorch's SequentialLR after LinearLR). whole number >= 0; default: 0. */
+  readonly warmup?: number;
+  /** Warmup starts at warmup_start x the target rate (LinearLR start_factor). number in (0, 1]; default: 1/3. */
+  readonly warmupStart?: number;
+}
+
+/** Parameters of `cosine_decay_restarts` (keras.optimizers.schedules.CosineDecayRestarts): SGDR: cosine from lr to alpha x lr over first_decay_steps, each period t_mul times longer and m_mul times lower. */
+export interface CosineDecayRestartsParams {
+  /** Steps of the first period (Keras requires it; ours: a quarter of the run, at least 1). number > 0; default: schedule length / 4. */
+  readonly firstDecaySteps?: number;
+  /** Each period is t_mul times longer. number > 0; default: 2. */
+  readonly tMul?: number;
+  /** Each restart peaks at m_mul times the previous peak. number >= 0; default: 1. */
+  readonly mMul?: number;
+  /** Floor as a fraction of lr. number in [0, 1]; default: 0. */
+  readonly alpha?: number;
+  /** When the schedule steps: once per epoch or once per mini-batch. epoch|batch; default: epoch. */
+  readonly unit?: 'epoch' | 'batch';
+  /** Steps of linear warmup; the schedule then starts from its own step 0 (PyTorch's SequentialLR after LinearLR). whole number >= 0; default: 0. */
+  readonly warmup?: number;
+  /** Warmup starts at warmup_start x the target rate (LinearLR start_factor). number in (0, 1]; default: 1/3. */
+  readonly warmupStart?: number;
+}
+
+/** Parameters of `keras_plateau` (keras.callbacks.ReduceLROnPlateau): Multiplies the rate by factor once the monitored metric has not improved by min_delta for patience epochs (Keras). */
+export interface KerasPlateauParams {
+  /** Always epoch: the monitored metric is measured once per epoch. epoch; default: epoch. */
+  readonly unit?: 'epoch';
+  /** The metric watched: auto is val_loss, or val_acc with mode=max (Keras' own default is val_loss). auto|val_loss|val_acc; default: auto. */
+  readonly monitor?: 'auto' | 'val_loss' | 'val_acc';
+  /** new rate = rate x factor. number in (0, 1); default: 0.1. */
+  readonly factor?: number;
+  /** Reduce once this many epochs in a row brought no improvement. whole number >= 0; default: 10. */
+  readonly patience?: number;
+  /** Absolute change that counts as an improvement. number >= 0; default: 0.0001. */
+  readonly minDelta?: number;
+  /** Epochs after a reduction during which bad epochs are not counted. whole number >= 0; default: 0. */
+  readonly cooldown?: number;
+  /** The rate never goes below this. number >= 0; default: 0. */
+  readonly minLr?: number;
+  /** min: the metric should fall; max: rise; auto: from the metric's name. auto|min|max; default: auto. */
+  readonly mode?: 'auto' | 'min' | 'max';
+  /** Steps of linear warmup; the schedule then starts from its own step 0 (PyTorch's SequentialLR after LinearLR). whole number >= 0; default: 0. */
+  readonly warmup?: number;
+  /** Warmup starts at warmup_start x the target rate (LinearLR start_factor). number in (0, 1]; default: 1/3. */
+  readonly warmupStart?: number;
+}
+
+/** Parameters of `constant_with_warmup` (transformers.get_constant_schedule_with_warmup): Linear warmup from 0 over num_warmup_steps, then the base rate. */
+export interface ConstantWithWarmupParams {
+  /** Steps of linear warmup from 0 (transformers requires it; 0 for none). whole number >= 0; default: (required). */
+  readonly numWarmupSteps: number;
+  /** When the schedule steps: once per epoch or once per mini-batch. epoch|batch; default: epoch. */
+  readonly unit?: 'epoch' | 'batch';
+  /** Steps of linear warmup; the schedule then starts from its own step 0 (PyTorch's SequentialLR after LinearLR). whole number >= 0; default: 0. */
+  readonly warmup?: number;
+  /** Warmup starts at warmup_start x the target rate (LinearLR start_factor). number in (0, 1]; default: 1/3. */
+  readonly warmupStart?: number;
+}
+
+/** Parameters of `linear_with_warmup` (transformers.get_linear_schedule_with_warmup): Linear warmup from 0, then linear decay to 0 at num_training_steps. */
+export interface LinearWithWarmupParams {
+  /** Steps of linear warmup from 0 (transformers requires it; 0 for none). whole number >= 0; default: (required). */
+  readonly numWarmupSteps: number;
+  /** Total steps, warmup included. whole number >= 1; default: schedule length. */
+  readonly numTrainingSteps?: number;
+  /** When the schedule steps: once per epoch or once per mini-batch. epoch|batch; default: epoch. */
+  readonly unit?: 'epoch' | 'batch';
+  /** Steps of linear warmup; the schedule then starts from its own step 0 (PyTorch's SequentialLR after LinearLR). whole number >= 0; default: 0. */
+  readonly warmup?: number;
+  /** Warmup starts at warmup_start x the target rate (LinearLR start_factor). number in (0, 1]; default: 1/3. */
+  readonly warmupStart?: number;
+}
+
+/** Parameters of `cosine_with_warmup` (transformers.get_cosine_schedule_with_warmup): Linear warmup from 0, then num_cycles cosine waves (default half a wave: down to 0 at num_training_steps). */
+export interface CosineWithWarmupParams {
+  /** Steps of linear warmup from 0 (transformers requires it; 0 for none). whole number >= 0; default: (required). */
+  readonly numWarmupSteps: number;
+  /** Total steps, warmup included. whole number >= 1; default: schedule length. */
+  readonly numTrainingSteps?: number;
+  /** Cosine waves after warmup (0.5 = from the peak down to 0). number > 0; default: 0.5. */
+  readonly numCycles?: number;
+  /** When the schedule steps: once per epoch or once per mini-batch. epoch|batch; default: epoch. */
+  readonly unit?: 'epoch' | 'batch';
+  /** Steps of linear warmup; the schedule then starts from its own step 0 (PyTorch's SequentialLR after LinearLR). whole number >= 0; default: 0. */
+  readonly warmup?: number;
+  /** Warmup starts at warmup_start x the target rate (LinearLR start_factor). number in (0, 1]; default: 1/3. */
+  readonly warmupStart?: number;
+}
+
+/** Parameters of `cosine_with_hard_restarts` (transformers.get_cosine_with_hard_restarts_schedule_with_warmup): Linear warmup from 0, then num_cycles cosine decays to 0, each restarting at the base rate; 0 from num_training_steps on. */
+export interface CosineWithHardRestartsParams {
+  /** Steps of linear warmup from 0 (transformers requires it; 0 for none). whole number >= 0; default: (required). */
+  readonly numWarmupSteps: number;
+  /** Total steps, warmup included. whole number >= 1; default: schedule length. */
+  readonly numTrainingSteps?: number;
+  /** Hard restarts: cycles after warmup. whole number >= 1; default: 1. */
+  readonly numCycles?: number;
+  /** When the schedule steps: once per epoch or once per mini-batch. epoch|batch; default: epoch. */
+  readonly unit?: 'epoch' | 'batch';
+  /** Steps of linear warmup; the schedule then starts from its own step 0 (PyTorch's SequentialLR after LinearLR). whole number >= 0; default: 0. */
+  readonly warmup?: number;
+  /** Warmup starts at warmup_start x the target rate (LinearLR start_factor). number in (0, 1]; default: 1/3. */
+  readonly warmupStart?: number;
+}
+
+/** Parameters of `polynomial_with_warmup` (transformers.get_polynomial_decay_schedule_with_warmup): Linear warmup from 0, then polynomial decay to the absolute rate lr_end at num_training_steps. */
+export interface PolynomialWithWarmupParams {
+  /** Steps of linear warmup from 0 (transformers requires it; 0 for none). whole number >= 0; default: (required). */
+  readonly numWarmupSteps: number;
+  /** Total steps, warmup included. whole number >= 1; default: schedule length. */
+  readonly numTrainingSteps?: number;
+  /** Absolute rate reached at num_training_steps. number >= 0; default: 1e-7. */
+  readonly lrEnd?: number;
+  /** Power of the decay. number > 0; default: 1. */
+  readonly power?: number;
+  /** When the schedule steps: once per epoch or once per mini-batch. epoch|batch; default: epoch. */
+  readonly unit?: 'epoch' | 'batch';
+  /** Steps of linear warmup; the schedule then starts from its own step 0 (PyTorch's SequentialLR after LinearLR). whole number >= 0; default: 0. */
+  readonly warmup?: number;
+  /** Warmup starts at warmup_start x the target rate (LinearLR start_factor). number in (0, 1]; default: 1/3. */
+  readonly warmupStart?: number;
+}
+
+/** Parameters of `inverse_sqrt` (transformers.get_inverse_sqrt_schedule): Linear warmup from 0, then lr / sqrt((step + timescale - num_warmup_steps) / timescale). */
+export interface InverseSqrtParams {
+  /** Steps of linear warmup from 0 (transformers requires it; 0 for none). whole number >= 0; default: (required). */
+  readonly numWarmupSteps: number;
+  /** After warmup the rate is lr x sqrt(timescale / (step + timescale - num_warmup_steps)). whole number >= 1; default: num_warmup_steps, or 10000 if that is 0. */
+  readonly timescale?: number;
+  /** When the schedule steps: once per epoch or once per mini-batch. epoch|batch; default: epoch. */
+  readonly unit?: 'epoch' | 'batch';
+  /** Steps of linear warmup; the schedule then starts from its own step 0 (PyTorch's SequentialLR after LinearLR). whole number >= 0; default: 0. */
+  readonly warmup?: number;
+  /** Warmup starts at warmup_start x the target rate (LinearLR start_factor). number in (0, 1]; default: 1/3. */
+  readonly warmupStart?: number;
+}
+
+/** Parameters of `cosine_with_min_lr` (transformers.get_cosine_with_min_lr_schedule_with_warmup): Linear warmup from 0, then a cosine from the base rate down to a floor (min_lr_rate x lr, or the absolute min_lr). */
+export interface CosineWithMinLrParams {
+  /** Steps of linear warmup from 0 (transformers requires it; 0 for none). whole number >= 0; default: (required). */
+  readonly numWarmupSteps: number;
+  /** Total steps, warmup included. whole number >= 1; default: schedule length. */
+  readonly numTrainingSteps?: number;
+  /** Cosine waves after warmup (0.5 = down to the floor). number > 0; default: 0.5. */
+  readonly numCycles?: number;
+  /** The floor as a fraction of --lr (give this or min_lr). number in [0, 1]; default: (none). */
+  readonly minLrRate?: number;
+  /** The floor as an absolute rate (give this or min_lr_rate). number >= 0; default: (none). */
+  readonly minLr?: number;
+  /** When the schedule steps: once per epoch or once per mini-batch. epoch|batch; default: epoch. */
+  readonly unit?: 'epoch' | 'batch';
+  /** Steps of linear warmup; the schedule then starts from its own step 0 (PyTorch's SequentialLR after LinearLR). whole number >= 0; default: 0. */
+  readonly warmup?: number;
+  /** Warmup starts at warmup_start x the target rate (LinearLR start_factor). number in (0, 1]; default: 1/3. */
+  readonly warmupStart?: number;
+}
+
+/** Parameters of `wsd` (transformers.get_wsd_schedule): Warmup-stable-decay: warmup to the base rate, hold it, decay to min_lr_ratio x lr, then stay there. */
+export interface WsdParams {
+  /** Steps of linear warmup from 0 (transformers requires it; 0 for none). whole number >= 0; default: (required). */
+  readonly numWarmupSteps: number;
+  /** Steps at the base rate. whole number >= 0; default: num_training_steps - num_warmup_steps - num_decay_steps. */
+  readonly numStableSteps?: number;
+  /** Steps of the decay (transformers requires it). whole number >= 0; default: (required). */
+  readonly numDecaySteps: number;
+  /** Total steps; only used to derive num_stable_steps. whole number >= 1; default: schedule length. */
+  readonly numTrainingSteps?: number;
+  /** Floor (and warmup start) as a fraction of --lr. number in [0, 1]; default: 0. */
+  readonly minLrRatio?: number;
+  /** Shape of the warmup. linear|cosine|1-sqrt; default: linear. */
+  readonly warmupType?: 'linear' | 'cosine' | '1-sqrt';
+  /** Shape of the decay. linear|cosine|1-sqrt; default: cosine. */
+  readonly decayType?: 'linear' | 'cosine' | '1-sqrt';
+  /** Cosine waves of a cosine decay. number > 0; default: 0.5. */
+  readonly numCycles?: number;
+  /** When the schedule steps: once per epoch or once per mini-batch. epoch|batch; default: epoch. */
+  readonly unit?: 'epoch' | 'batch';
+  /** Steps of linear warmup; the schedule then starts from its own step 0 (PyTorch's SequentialLR after LinearLR). whole number >= 0; default: 0. */
+  readonly warmup?: number;
+  /** Warmup starts at warmup_start x the target rate (LinearLR start_factor). number in (0, 1]; default: 1/3. */
+  readonly warmupStart?: number;
+}
+
+/** Parameters of `warmup_cosine_decay` (optax.warmup_cosine_decay_schedule): Linear warmup from init_value to peak_value, then a cosine to end_value at step decay_steps (warmup included), then flat. */
+export interface WarmupCosineDecayParams {
+  /** Absolute rate at step 0, where the warmup starts (optax requires it). number >= 0; default: (required). */
+  readonly initValue: number;
+  /** Absolute rate at the end of the warmup. number > 0; default: --lr. */
+  readonly peakValue?: number;
+  /** Steps of the linear warmup (optax requires it; 0 for none). whole number >= 0; default: (required). */
+  readonly warmupSteps: number;
+  /** Total steps of warmup plus cosine. whole number >= 1; default: schedule length. */
+  readonly decaySteps?: number;
+  /** Absolute rate at the end of the cosine. number >= 0; default: 0. */
+  readonly endValue?: number;
+  /** The cosine factor is raised to this power. number > 0; default: 1. */
+  readonly exponent?: number;
+  /** When the schedule steps: once per epoch or once per mini-batch. epoch|batch; default: epoch. */
+  readonly unit?: 'epoch' | 'batch';
+  /** Steps of linear warmup; the schedule then starts from its own step 0 (PyTorch's SequentialLR after LinearLR). whole number >= 0; default: 0. */
+  readonly warmup?: number;
+  /** Warmup starts at warmup_start x the target rate (LinearLR start_factor). number in (0, 1]; default: 1/3. */
+  readonly warmupStart?: number;
+}
+
+/** Parameters of `warmup_exponential_decay` (optax.warmup_exponential_decay_schedule): Linear warmup from init_value to peak_value, then peak x decay_rate^((step - transition_begin) / transition_steps), clipped at end_value. */
+export interface WarmupExponentialDecayParams {
+  /** Absolute rate at step 0, where the warmup starts (optax requires it). number >= 0; default: (required). */
+  readonly initValue: number;
+  /** Absolute rate at the end of the warmup. number > 0; default: --lr. */
+  readonly peakValue?: number;
+  /** Steps of the linear warmup (optax requires it; 0 for none). whole number >= 0; default: (required). */
+  readonly warmupSteps: number;
+  /** Steps per factor of decay_rate (optax requires it). whole number >= 1; default: (required). */
+  readonly transitionSteps: number;
+  /** Factor per transition_steps (optax requires it). number > 0; default: (required). */
+  readonly decayRate: number;
+  /** Steps after the warmup before the decay starts. whole number >= 0; default: 0. */
+  readonly transitionBegin?: number;
+  /** Decay in whole transitions only. true|false; default: false. */
+  readonly staircase?: boolean;
+  /** Floor (or ceiling when decay_rate > 1) of the rate. number >= 0; default: none. */
+  readonly endValue?: number;
+  /** When the schedule steps: once per epoch or once per mini-batch. epoch|batch; default: epoch. */
+  readonly unit?: 'epoch' | 'batch';
+  /** Steps of linear warmup; the schedule then starts from its own step 0 (PyTorch's SequentialLR after LinearLR). whole number >= 0; default: 0. */
+  readonly warmup?: number;
+  /** Warmup starts at warmup_start x the target rate (LinearLR start_factor). number in (0, 1]; default: 1/3. */
+  readonly warmupStart?: number;
+}
+
+/** Parameters of `linear_onecycle` (optax.linear_onecycle_schedule): Linear 1cycle: peak/div_factor up to peak_value by pct_start, back down by pct_final, then to peak/div_factor/final_div_factor. */
+export interface LinearOnecycleParams {
+  /** Steps of the whole cycle. whole number >= 1; default: schedule length. */
+  readonly transitionSteps?: number;
+  /** Absolute rate at the end of the warmup. number > 0; default: --lr. */
+  readonly peakValue?: number;
+  /** Fraction of the cycle spent rising. number in [0, 1]; default: 0.3. */
+  readonly pctStart?: number;
+  /** Fraction of the cycle at which the rate is back at the initial rate. number in [0, 1]; default: 0.85. */
+  readonly pctFinal?: number;
+  /** Initial rate = peak_value / div_factor. number > 0; default: 25. */
+  readonly divFactor?: number;
+  /** Final rate = initial rate / final_div_factor. number > 0; default: 10000. */
+  readonly finalDivFactor?: number;
+  /** When the schedule steps: once per epoch or once per mini-batch. epoch|batch; default: epoch. */
+  readonly unit?: 'epoch' | 'batch';
+  /** Steps of linear warmup; the schedule then starts from its own step 0 (PyTorch's SequentialLR after LinearLR). whole number >= 0; default: 0. */
+  readonly warmup?: number;
+  /** Warmup starts at warmup_start x the target rate (LinearLR start_factor). number in (0, 1]; default: 1/3. */
+  readonly warmupStart?: number;
+}
+
+/** Parameters of `tanh` (timm.scheduler.TanhLRScheduler): Hyperbolic-tangent decay from the base rate to lr_min over t_initial steps, with optional cycles and warmup (timm). */
+export interface TanhParams {
+  /** Steps of the first cycle (timm requires it). whole number >= 1; default: schedule length. */
+  readonly tInitial?: number;
+  /** tanh argument at the start of a cycle (lb < ub). number; default: -7. */
+  readonly lb?: number;
+  /** tanh argument at the end of a cycle. number; default: 3. */
+  readonly ub?: number;
+  /** Absolute rate at the end of each cycle and after the last one. number >= 0; default: 0. */
+  readonly lrMin?: number;
+  /** Each cycle is cycle_mul times longer. number > 0; default: 1. */
+  readonly cycleMul?: number;
+  /** Each cycle peaks at cycle_decay times the previous peak. number >= 0; default: 1. */
+  readonly cycleDecay?: number;
+  /** Cycles run; after them the rate stays at lr_min. whole number >= 0; default: 1. */
+  readonly cycleLimit?: number;
+  /** Steps of linear warmup from warmup_lr_init. whole number >= 0; default: 0. */
+  readonly warmupT?: number;
+  /** Absolute rate the warmup starts from. number >= 0; default: 0. */
+  readonly warmupLrInit?: number;
+  /** true: the cycles start after the warmup; false: the warmup overlays the first warmup_t steps of the cycle. true|false; default: false. */
+  readonly warmupPrefix?: boolean;
+  /** When the schedule steps: once per epoch or once per mini-batch. epoch|batch; default: epoch. */
+  readonly unit?: 'epoch' | 'batch';
+  /** Steps of linear warmup; the schedule then starts from its own step 0 (PyTorch's SequentialLR after LinearLR). whole number >= 0; default: 0. */
+  readonly warmup?: number;
+  /** Warmup starts at warmup_start x the target rate (LinearLR start_factor). number in (0, 1]; default: 1/3. */
+  readonly warmupStart?: number;
+}
+
+/** Parameters of `cosine_cycles` (timm.scheduler.CosineLRScheduler): Cosine from the base rate to lr_min over t_initial steps, cycle_limit cycles (each cycle_mul longer, cycle_decay lower), then lr_min (timm). */
+export interface CosineCyclesParams {
+  /** Steps of the first cycle (timm requires it). whole number >= 1; default: schedule length. */
+  readonly tInitial?: number;
+  /** Absolute rate at the end of each cycle and after the last one. number >= 0; default: 0. */
+  readonly lrMin?: number;
+  /** Each cycle is cycle_mul times longer. number > 0; default: 1. */
+  readonly cycleMul?: number;
+  /** Each cycle peaks at cycle_decay times the previous peak. number >= 0; default: 1. */
+  readonly cycleDecay?: number;
+  /** Cycles run; after them the rate stays at lr_min. whole number >= 0; default: 1. */
+  readonly cycleLimit?: number;
+  /** Steps of linear warmup from warmup_lr_init. whole number >= 0; default: 0. */
+  readonly warmupT?: number;
+  /** Absolute rate the warmup starts from. number >= 0; default: 0. */
+  readonly warmupLrInit?: number;
+  /** true: the cycles start after the warmup; false: the warmup overlays the first warmup_t steps of the cycle. true|false; default: false. */
+  readonly warmupPrefix?: boolean;
+  /** Shape: cos(pi t^k / T^k). number > 0; default: 1. */
+  readonly kDecay?: number;
+  /** When the schedule steps: once per epoch or once per mini-batch. epoch|batch; default: epoch. */
+  readonly unit?: 'epoch' | 'batch';
+  /** Steps of linear warmup; the schedule then starts from its own step 0 (PyTorch's SequentialLR after LinearLR). whole number >= 0; default: 0. */
+  readonly warmup?: number;
+  /** Warmup starts at warmup_start x the target rate (LinearLR start_factor). number in (0, 1]; default: 1/3. */
+  readonly warmupStart?: number;
+}
+
 /** Every registered schedule name, as specs write it. */
-export type ScheduleName = 'step' | 'multistep' | 'exponential' | 'cosine' | 'cosine_restarts' | 'plateau' | 'cyclic' | 'onecycle' | 'polynomial' | 'linear' | 'constant' | 'none' | 'custom';
+export type ScheduleName = 'step' | 'multistep' | 'exponential' | 'cosine' | 'cosine_restarts' | 'plateau' | 'cyclic' | 'onecycle' | 'polynomial' | 'linear' | 'constant' | 'none' | 'custom' | 'sequential' | 'chained' | 'exponential_decay' | 'inverse_time_decay' | 'piecewise_constant_decay' | 'polynomial_decay' | 'cosine_decay' | 'cosine_decay_restarts' | 'keras_plateau' | 'constant_with_warmup' | 'linear_with_warmup' | 'cosine_with_warmup' | 'cosine_with_hard_restarts' | 'polynomial_with_warmup' | 'inverse_sqrt' | 'cosine_with_min_lr' | 'wsd' | 'warmup_cosine_decay' | 'warmup_exponential_decay' | 'linear_onecycle' | 'tanh' | 'cosine_cycles';
 
 /** Factory name (camelCase of the schedule name) -> its parameters. */
 export interface ScheduleFactoryParams {
@@ -229,4 +643,26 @@ export interface ScheduleFactoryParams {
   constant: ConstantParams;
   none: NoneParams;
   custom: CustomParams;
+  sequential: SequentialParams;
+  chained: ChainedParams;
+  exponentialDecay: ExponentialDecayParams;
+  inverseTimeDecay: InverseTimeDecayParams;
+  piecewiseConstantDecay: PiecewiseConstantDecayParams;
+  polynomialDecay: PolynomialDecayParams;
+  cosineDecay: CosineDecayParams;
+  cosineDecayRestarts: CosineDecayRestartsParams;
+  kerasPlateau: KerasPlateauParams;
+  constantWithWarmup: ConstantWithWarmupParams;
+  linearWithWarmup: LinearWithWarmupParams;
+  cosineWithWarmup: CosineWithWarmupParams;
+  cosineWithHardRestarts: CosineWithHardRestartsParams;
+  polynomialWithWarmup: PolynomialWithWarmupParams;
+  inverseSqrt: InverseSqrtParams;
+  cosineWithMinLr: CosineWithMinLrParams;
+  wsd: WsdParams;
+  warmupCosineDecay: WarmupCosineDecayParams;
+  warmupExponentialDecay: WarmupExponentialDecayParams;
+  linearOnecycle: LinearOnecycleParams;
+  tanh: TanhParams;
+  cosineCycles: CosineCyclesParams;
 }

@@ -19,7 +19,11 @@ function typeOf(param: ParamDefinition): string {
     case 'choice':
       return (param.choices ?? []).map((choice) => `'${choice}'`).join(' | ');
     case 'integer-list':
+    case 'number-list':
       return 'readonly number[]';
+    case 'spec-list':
+      // The parts of a composite, as spec text separated by ';' (the factory writes them in parentheses).
+      return 'string';
     case 'string':
       return 'string';
   }

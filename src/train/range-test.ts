@@ -4,7 +4,7 @@ import { UsageError } from '../errors.js';
 import { rate } from '../report/format.js';
 import { createScheduler, parseSchedulerSpec } from '../schedulers/index.js';
 import type { ClosedFormScheduler } from '../schedulers/types.js';
-import { SchedulerCallback } from './callbacks.js';
+import { LearningRateScheduler } from '../callbacks/learning-rate-scheduler.js';
 import { SMOOTHING_BETA, suggest, suggestionWindow, type LrFinderPoint, type LrSuggestions } from './lr-suggestions.js';
 import { disposeOptimizer } from './optimizers.js';
 import { epochOrder } from '../data/random.js';
@@ -137,7 +137,7 @@ class RangeTestRecorder extends tf.Callback {
   stopDetail: string;
 
   constructor(
-    private readonly ramp: SchedulerCallback,
+    private readonly ramp: LearningRateScheduler,
     private readonly steps: number,
     private readonly onStep?: (point: LrFinderPoint, steps: number) => void,
   ) {
@@ -205,7 +205,7 @@ export async function findLearningRate(model: tf.LayersModel, data: RangeTestDat
 
   const started = performance.now();
   const batches = batchesPerEpoch(rows, batchSize);
-  const ramp = new SchedulerCallback(await rangeTestSchedule(start, end, steps, mode, batches), batches);
+  const ramp = new LearningRateScheduler(await rangeTestSchedule(start, end, steps, mode, batches), { stepsPerEpoch: batches });
   const recorder = new RangeTestRecorder(ramp, steps, options.onStep);
 
   const ownOptimizer = model.optimizer;

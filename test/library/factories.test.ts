@@ -3,14 +3,12 @@
  * has a factory, every parameter its camelCase key and its type, and a
  * factory, a spec string and the CLI's parser give the same scheduler.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { schedule, schedules, ScheduleSpecError, type ScheduleSpec } from '../../src/index.js';
 import { renderScheduleParamTypes } from '../../src/library/schedule-types.js';
 import { parseSchedulerSpec, SCHEDULER_NAMES, SCHEDULER_REGISTRY } from '../../src/schedulers/index.js';
-import type { ParamDefinition } from '../../src/schedulers/params.js';
-import type { ParamValue } from '../../src/schedulers/types.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 
@@ -24,18 +22,6 @@ function camel(snake: string): string {
 
 type Factory = (params?: Record<string, unknown>) => ScheduleSpec;
 const factories = schedules as unknown as Record<string, Factory>;
-
-/** A valid value other than the default, when the parameter allows one; else the default. */
-function sampleValue(param: ParamDefinition): ParamValue | undefined {
-  switch (param.type) {
-    case 'choice':
-      return param.choices?.find((choice) => choice !== param.default) ?? param.choices?.[0];
-    case 'boolean':
-      return !(param.default ?? false);
-    default:
-      return param.default;
-  }
-}
 
 function expectScheduleError(action: () => unknown, code: string, parameter?: string): ScheduleSpecError {
   let caught: unknown;
@@ -72,17 +58,29 @@ describe('schedules.* factories', () => {
     expect(Object.keys(schedules).sort()).toEqual(SCHEDULER_NAMES.map(camel).sort());
   });
 
-  it.each(SCHEDULER_NAMES.filter((name) => name !== 'custom'))('%s: defaults and camelCase keys are the registry\'s', (name) => {
+  it.each(SCHEDULER_NAMES)('%s: every parameter under its camelCase key, same params and rates as the spec string', async (name) => {
     const definition = SCHEDULER_REGISTRY[name]!;
-    // No parameters: the same validated spec as the bare name on the command line.
-    expect(factories[camel(name)]!().params).toEqual(parseSchedulerSpec(name).params);
-    // Each parameter under its camelCase key lands on its registry key.
-    for (const param of definition.params) {
-      const value = sampleValue(param);
-      if (value === undefined) continue;
-      const spec = factories[camel(name)]!({ [camel(param.key)]: value });
-      expect(spec.params[param.key], `${name}.${param.key}`).toEqual(value);
-      expect(spec.params).toEqual(parseSchedulerSpec(spec.spec).params);
+    const required = definition.params.some((param) => param.required);
+    if (!required) {
+      // No parameters: the same validated spec as the bare name on the command line.
+      expect(factories[camel(name)]!().params).toEqual(parseSchedulerSpec(name).params);
+    }
+    // A valid spec of this schedule: the first golden case recorded from its library (custom: a fixture module).
+    const fixture = join(ROOT, 'test/fixtures/schedules', `${name}.json`);
+    const golden = existsSync(fixture)
+      ? (JSON.parse(readFileSync(fixture, 'utf8')) as { cases: { spec: string; context: { baseLr: number; epochs: number; batchesPerEpoch: number } }[] }).cases[0]!
+      : { spec: name === 'custom' ? 'custom:module=test/fixtures/schedules/modules/exponential-default.mjs' : name, context: { baseLr: 0.1, epochs: 10, batchesPerEpoch: 3 } };
+    const parsed = parseSchedulerSpec(golden.spec);
+    // Every parameter the spec resolved (defaults included), each under its camelCase key.
+    const camelParams = Object.fromEntries(Object.entries(parsed.params).map(([key, value]) => [camel(key), value]));
+    const spec = factories[camel(name)]!(camelParams);
+    expect(spec.params).toEqual(parsed.params);
+    const context = { lr: golden.context.baseLr, epochs: golden.context.epochs, stepsPerEpoch: golden.context.batchesPerEpoch };
+    const [fromText, fromFactory] = [await schedule(golden.spec, context), await schedule(spec, context)];
+    if (fromText.kind === 'closed-form' && fromFactory.kind === 'closed-form') {
+      for (let step = 0; step < 40; step++) expect(fromFactory.lrAt(step)).toBe(fromText.lrAt(step));
+    } else {
+      expect(fromFactory.kind).toBe(fromText.kind);
     }
   });
 

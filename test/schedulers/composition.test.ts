@@ -5,7 +5,7 @@
  * the libraries in golden.test.ts; these tests pin the rules around them.
  */
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/errors.js';
+import { ScheduleSpecError } from '../../src/errors.js';
 import { createScheduler, learningRates, parseSchedulerSpec } from '../../src/schedulers/index.js';
 import type { MetricDrivenScheduler, ScheduleContext, Scheduler } from '../../src/schedulers/index.js';
 import { join, joinClosedForm } from '../../src/schedulers/join.js';
@@ -29,7 +29,7 @@ function oneLineUsageError(action: () => unknown, ...fragments: string[]): void 
   } catch (error) {
     thrown = error;
   }
-  expect(thrown).toBeInstanceOf(UsageError);
+  expect(thrown).toBeInstanceOf(ScheduleSpecError);
   for (const fragment of fragments) expect((thrown as Error).message).toContain(fragment);
   expect((thrown as Error).message).not.toContain('\n');
 }
@@ -39,7 +39,7 @@ async function oneLineUsageErrorAsync(promise: Promise<unknown>, ...fragments: s
     () => undefined,
     (error: unknown) => error,
   );
-  expect(thrown).toBeInstanceOf(UsageError);
+  expect(thrown).toBeInstanceOf(ScheduleSpecError);
   for (const fragment of fragments) expect((thrown as Error).message).toContain(fragment);
   expect((thrown as Error).message).not.toContain('\n');
 }
