@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
  * Keeps the import direction of docs/architecture.md:
  *
  *   cli (cli.ts, commands/) -> report/ -> engine (train/, native/, results/, model/, data/, linalg/)
- *     -> callbacks (train/callbacks.ts, train/optimizers.ts) -> schedulers/
+ *     -> callbacks (callbacks/, train/optimizers.ts) -> library/ (schedule(), schedules.*) -> schedulers/
  *
  * A file may import its own layer or a lower one, never a higher one. Inside
  * the engine the same holds for its parts: train -> results -> model -> data -> linalg.
@@ -22,7 +22,9 @@ function layerOf(file: string): { name: string; rank: number } {
   const path = file.replace(/\\/g, '/');
   if (path === 'errors.ts' || path === 'version.ts') return { name: 'shared leaf', rank: 0 };
   if (path.startsWith('schedulers/')) return { name: 'schedulers', rank: 1 };
-  if (path === 'train/callbacks.ts' || path === 'train/optimizers.ts') return { name: 'callbacks', rank: 2 };
+  // library/: schedule() and the typed factories, the schedules' public face (issue 13).
+  if (path.startsWith('library/')) return { name: 'library schedules', rank: 1.5 };
+  if (path.startsWith('callbacks/') || path === 'train/optimizers.ts') return { name: 'callbacks', rank: 2 };
   if (path.startsWith('linalg/')) return { name: 'engine/linalg', rank: 3.0 };
   if (path.startsWith('data/')) return { name: 'engine/data', rank: 3.1 };
   if (path.startsWith('model/')) return { name: 'engine/model', rank: 3.2 };
