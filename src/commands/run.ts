@@ -82,7 +82,7 @@ export function register(program: Command): void {
     .option('--quiet', 'no progress output')
     .option('--jobs <n>', `worker processes training runs in parallel (default: the number of cores, at most the number of runs); results do not depend on it; at most ${LIMITS.jobs}`, integerOption(1, LIMITS.jobs))
     .option('--resume', 'continue the results file given by --out: skip the runs it already has')
-    .option('--shard <i/n>', 'run only the i-th of n disjoint slices of the runs (combine them with lr-compare merge)')
+    .option('--shard <i/n>', `run only the i-th of n disjoint slices of the runs (combine them with lr-compare merge); n at most the number of runs (and ${LIMITS.shards})`)
     .option('--no-chart', 'no terminal charts after the table')
     .option('--report <file.html>', 'also write the HTML report')
     .addHelpText('after', `\n${renderCatalogueSummary()}`)

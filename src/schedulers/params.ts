@@ -5,6 +5,7 @@
  * an error message and the help text cannot disagree.
  */
 import { UsageError } from '../errors.js';
+import { readDecimal, readWholeNumber } from '../parse-number.js';
 import type { ParamValue } from './types.js';
 
 export type ParamType = 'number' | 'integer' | 'boolean' | 'choice' | 'integer-list' | 'string' | 'number-list' | 'spec-list';
@@ -106,9 +107,6 @@ export function describeDefault(param: ParamDefinition): string {
   return param.required ? '(required)' : '(none)';
 }
 
-// Plain decimal notation only: no hex, no Infinity/NaN, no empty string (Number('') is 0).
-const NUMBER_PATTERN = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i;
-
 /**
  * Parses the text of one value written in a spec. `where` names the scheduler
  * and the key in messages, e.g. `scheduler 'step': gamma`.
@@ -116,15 +114,17 @@ const NUMBER_PATTERN = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i;
 export function parseParamText(param: ParamDefinition, text: string, where: string): ParamValue {
   const shown = `'${text}'`;
   switch (param.type) {
+    // Read as every number of lr-compare is read (src/parse-number.ts); the message echoes the text.
     case 'number': {
-      if (!NUMBER_PATTERN.test(text)) throw new UsageError(`${where} must be a number, got ${shown}`);
-      return Number(text);
+      const reading = readDecimal(text);
+      if (!reading.ok) throw new UsageError(reading.problem.startsWith('expected') ? `${where} must be a number, got ${shown}` : `${where}: ${reading.problem}`);
+      return reading.value;
     }
     case 'integer': {
-      if (!NUMBER_PATTERN.test(text) || !Number.isSafeInteger(Number(text))) {
-        throw new UsageError(`${where} must be a whole number, got ${shown}`);
-      }
-      return Number(text);
+      const reading = readWholeNumber(text);
+      if (!reading.ok) throw new UsageError(`${where} must be a whole number, got ${shown}`);
+      if (!Number.isSafeInteger(reading.value)) throw new UsageError(`${where}: ${text} is too large for a whole number (at most ${Number.MAX_SAFE_INTEGER})`);
+      return reading.value;
     }
     case 'boolean': {
       if (text === 'true') return true;
@@ -135,7 +135,7 @@ export function parseParamText(param: ParamDefinition, text: string, where: stri
       return text;
     case 'integer-list': {
       const items = text.split('|').map((item) => item.trim());
-      if (items.some((item) => !NUMBER_PATTERN.test(item) || !Number.isSafeInteger(Number(item)))) {
+      if (items.some((item) => { const reading = readWholeNumber(item); return !reading.ok || !Number.isSafeInteger(reading.value); })) {
         throw new UsageError(`${where} must be whole numbers separated by | (e.g. 30|60|90), got ${shown}`);
       }
       return items.map(Number);

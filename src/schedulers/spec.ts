@@ -6,6 +6,7 @@
  * wrong and what is allowed.
  */
 import { UsageError } from '../errors.js';
+import { LIMITS } from '../limits.js';
 import type { SchedulerDefinition } from './definition.js';
 import { LABEL_KEY } from './definition.js';
 import type { ParamRecord } from './params.js';
@@ -64,6 +65,25 @@ export function completeParams(definition: SchedulerDefinition, given: Readonly<
   }
   definition.checkParams?.(params, where);
   return Object.freeze(params);
+}
+
+/**
+ * A label names a run in tables, charts and the verdict line: one printable
+ * line of at most LIMITS.labelLength characters. A spec without label= is its
+ * own label, so the spec text is held to the same rule.
+ */
+function checkLabel(label: string, fromSpec: boolean): void {
+  const control = /[\u0000-\u001f\u007f-\u009f]/.exec(label);
+  if (control) {
+    const code = `U+${control[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+    throw new UsageError(`${fromSpec ? 'scheduler spec' : 'label'} ${JSON.stringify(label)} contains the control character ${code}; a label must be printable text on one line`);
+  }
+  if (label.length > LIMITS.labelLength) {
+    throw new UsageError(
+      `${fromSpec ? 'scheduler spec' : 'label'} '${label.slice(0, 20)}...' is ${label.length} characters, which is too long for a label: at most ${LIMITS.labelLength}` +
+        (fromSpec ? '; name the run with label=...' : ''),
+    );
+  }
 }
 
 /** Most parts of one `sequential(...)`/`chained(...)`, and how deep they may nest. */
@@ -148,6 +168,8 @@ function parseSpecAt(text: string, depth: number): ResolvedSchedulerSpec {
       given[key] = parseParamText(param, value, `${where}: ${key}`);
     }
   }
+  // The run's name, checked once for the whole spec (a part of a composite is not a run).
+  if (depth === 0) checkLabel(label ?? spec, label === undefined);
   return Object.freeze({ label: label ?? spec, name, params: completeParams(definition, given), spec });
 }
 
