@@ -61,7 +61,7 @@ export function register(program: Command): void {
       // Merging into one of the inputs is refused: a failed merge must leave every input as it was.
       checkOutputPaths(
         [{ option: '--out', given: options.out }],
-        paths.map((path) => ({ option: 'the results file', given: path })),
+        paths.map((path) => ({ option: 'results file', given: path })),
       );
       const merged = mergeResults(paths.map((path) => ({ path, results: readResultsFile(resolve(path)) })));
       const out = resolve(options.out);

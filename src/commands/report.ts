@@ -16,7 +16,7 @@ async function reportCommand(file: string, options: ReportOptions): Promise<void
   if (options.html) outputs.push({ option: '--html', given: options.html });
   if (options.svg) outputs.push({ option: '--svg', given: options.svg, folder: true });
   if (options.png) outputs.push({ option: '--png', given: options.png, folder: true });
-  checkOutputPaths(outputs, [{ option: 'the results file', given: file }]);
+  checkOutputPaths(outputs, [{ option: 'results file', given: file }]);
   const results = readResultsFile(path);
   if (!results.complete) {
     process.stderr.write(`lr-compare: ${file} holds partial results (the run was interrupted): reporting the ${results.runs.length} runs that finished\n`);

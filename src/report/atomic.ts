@@ -212,7 +212,7 @@ export function checkOutputPaths(outputs: readonly NamedPath[], inputs: readonly
     const id = identity(output.given);
     const input = seen.get(id);
     if (input) {
-      throw new UsageError(`${output.option} ${output.given} is also the input ${input.option} ${input.given}; writing it would destroy it: choose another path`);
+      throw new UsageError(`${output.option} ${output.given} names an input of this command (${input.option} ${input.given}); writing it would destroy it: choose another path`);
     }
     const other = outputIds.get(id);
     if (other) throw new UsageError(`${other.option} and ${output.option} both name ${output.given}; give each output its own file`);

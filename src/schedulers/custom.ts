@@ -195,7 +195,6 @@ export const customScheduler: SchedulerDefinition = {
   notes: [
     "module is a path (relative to the working directory) to an ES module whose default export, or export named 'lr', is (step, baseLr) => lr.",
     'step counts from 0 in the schedule\'s unit (after warmup); baseLr is the run\'s --lr. The function must be pure and return a positive finite number: lr-compare checks every step of the run before training and each call during it.',
-    `It runs in a worker thread and must return the rates of the whole run within ${CUSTOM_TIMEOUT_SECONDS} s (LR_COMPARE_CUSTOM_TIMEOUT=<seconds> changes it); Ctrl-C stops it.`,
   ],
   params: [
     { key: 'module', type: 'string', required: true, description: "Path to the JavaScript module (.js/.mjs) exporting the schedule." },
