@@ -217,11 +217,13 @@ describe('bad input across all commands', () => {
     expect(CASES.length).toBeGreaterThanOrEqual(30);
   });
 
-  it.each(CASES)('%s: refused cleanly (one line, exit code 2, no output, inputs unchanged)', async (_name, args, message) => {
+  it.each(CASES)('%s: refused cleanly (one line, exit code 2, no output, inputs unchanged)', async (name, args, message) => {
     const [command, ...rest] = args();
     // For run, tiny defaults come first so that the case's own options win (commander keeps the last).
-    // 'run!' is run without those defaults.
-    const full = command === 'run' ? ['run', '--epochs', '1', ...TINY, '--out', out, ...rest] : [command.replace('!', ''), ...rest];
+    // 'run!' is run without those defaults. Each run case has its own --out in a folder of its own,
+    // so a folder left behind by one case cannot hide behind the next.
+    const caseOut = join(folder, `out-${CASES.findIndex((entry) => entry[0] === name)}`, 'never.json');
+    const full = command === 'run' ? ['run', '--epochs', '1', ...TINY, '--out', caseOut, ...rest] : [command.replace('!', ''), ...rest];
     await expectCliRefuses(full, message, { env: { LR_COMPARE_CUSTOM_TIMEOUT: '1' } });
   });
 });

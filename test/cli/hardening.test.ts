@@ -4,7 +4,7 @@
  * returns, and histories too long to spread into Math.min/Math.max.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ResultsFile } from '../../src/report/results.js';
@@ -118,9 +118,17 @@ describe('a custom schedule that never returns', () => {
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     const closed = new Promise<number | null>((resolvePromise) => child.on('close', resolvePromise));
-    // Wait until the second load has begun hanging, then press Ctrl-C; give up (SIGKILL) if SIGINT does not end it.
-    while (!(existsSync(loads) && readFileSync(loads, 'utf8').split('\n').filter(Boolean).length >= 2)) await sleep(100);
-    await sleep(500);
+    // Wait until 'none' has finished (the partial file holds it) and 'custom' hangs, then press Ctrl-C;
+    // give up (SIGKILL) if SIGINT does not end it.
+    const finishedRuns = () => {
+      try {
+        return (JSON.parse(readFileSync(out, 'utf8')) as ResultsFile).runs.length;
+      } catch {
+        return 0; // not written yet
+      }
+    };
+    for (let waited = 0; finishedRuns() < 1 && waited < 60_000; waited += 100) await sleep(100);
+    await sleep(1500);
     child.kill('SIGINT');
     const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
     const status = await closed;
