@@ -142,10 +142,17 @@ export function parseParamText(param: ParamDefinition, text: string, where: stri
     }
     case 'number-list': {
       const items = text.split('|').map((item) => item.trim());
-      if (items.some((item) => !NUMBER_PATTERN.test(item))) {
-        throw new UsageError(`${where} must be numbers separated by | (e.g. 0.1|0.01|0.001), got ${shown}`);
+      const values: number[] = [];
+      for (const item of items) {
+        const reading = readDecimal(item);
+        if (!reading.ok) {
+          throw new UsageError(
+            reading.problem.startsWith('expected') ? `${where} must be numbers separated by | (e.g. 0.1|0.01|0.001), got ${shown}` : `${where}: ${reading.problem}`,
+          );
+        }
+        values.push(reading.value);
       }
-      return items.map(Number);
+      return values;
     }
     case 'spec-list':
       // Written as name(SPEC; SPEC) and split by the spec parser, never as key=value.
