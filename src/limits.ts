@@ -24,6 +24,8 @@ export const LIMITS = {
   shards: 100_000,
   /** label=... of a scheduler spec, in characters. */
   labelLength: 100,
+  /** A scheduler spec, in characters: without label= it is also the run's label (composites are long). */
+  specLength: 1_000,
   /** merge: results files in one merge. */
   mergeFiles: 10_000,
 } as const;

@@ -70,7 +70,7 @@ export function completeParams(definition: SchedulerDefinition, given: Readonly<
 /**
  * A label names a run in tables, charts and the verdict line: one printable
  * line of at most LIMITS.labelLength characters. A spec without label= is its
- * own label, so the spec text is held to the same rule.
+ * own label: it must be printable too, and at most LIMITS.specLength long.
  */
 function checkLabel(label: string, fromSpec: boolean): void {
   const control = /[\u0000-\u001f\u007f-\u009f]/.exec(label);
@@ -78,11 +78,9 @@ function checkLabel(label: string, fromSpec: boolean): void {
     const code = `U+${control[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
     throw new UsageError(`${fromSpec ? 'scheduler spec' : 'label'} ${JSON.stringify(label)} contains the control character ${code}; a label must be printable text on one line`);
   }
-  if (label.length > LIMITS.labelLength) {
-    throw new UsageError(
-      `${fromSpec ? 'scheduler spec' : 'label'} '${label.slice(0, 20)}...' is ${label.length} characters, which is too long for a label: at most ${LIMITS.labelLength}` +
-        (fromSpec ? '; name the run with label=...' : ''),
-    );
+  const limit = fromSpec ? LIMITS.specLength : LIMITS.labelLength;
+  if (label.length > limit) {
+    throw new UsageError(`${fromSpec ? 'scheduler spec' : 'label'} '${label.slice(0, 20)}...' is ${label.length} characters, which is too long: at most ${limit}`);
   }
 }
 
