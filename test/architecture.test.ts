@@ -20,7 +20,7 @@ const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'src');
 /** Layer ranks: higher may import lower. Fractions order the engine's parts. */
 function layerOf(file: string): { name: string; rank: number } {
   const path = file.replace(/\\/g, '/');
-  if (path === 'errors.ts' || path === 'version.ts') return { name: 'shared leaf', rank: 0 };
+  if (['errors.ts', 'version.ts', 'limits.ts', 'parse-number.ts', 'read-input.ts', 'extent.ts'].includes(path)) return { name: 'shared leaf', rank: 0 };
   if (path.startsWith('schedulers/')) return { name: 'schedulers', rank: 1 };
   if (path === 'train/callbacks.ts' || path === 'train/optimizers.ts') return { name: 'callbacks', rank: 2 };
   if (path.startsWith('linalg/')) return { name: 'engine/linalg', rank: 3.0 };

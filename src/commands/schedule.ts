@@ -16,7 +16,7 @@ import { integerOption, numberOption } from './options.js';
 import { DEFAULT_LR } from './run-options.js';
 import { LIMITS } from '../limits.js';
 import { readDecimal } from '../parse-number.js';
-import { extentOf } from '../report/extent.js';
+import { extentOf } from '../extent.js';
 import { renderLineChart } from '../report/terminal-charts.js';
 import { spansDecades } from '../report/charts/data.js';
 

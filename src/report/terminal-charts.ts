@@ -1,7 +1,7 @@
 import * as asciichart from 'asciichart';
 import { curve, repeatCount, seriesNames, spansDecades, type EpochMetric } from './charts/data.js';
 import type { ResultsFile } from '../results/results.js';
-import { extentOf, maxOf, minOf } from './extent.js';
+import { extentOf, maxOf, minOf } from '../extent.js';
 
 export interface LineSeries {
   readonly name: string;

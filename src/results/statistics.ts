@@ -1,6 +1,6 @@
 import type { RunResult, RunSummary } from './results.js';
 import { studentTCdf, studentTQuantile } from './student-t.js';
-import { maxOf } from '../report/extent.js';
+import { maxOf } from '../extent.js';
 
 /** The metrics aggregated across repeats; all are numbers in every run summary. */
 export const AGGREGATED_METRICS = [

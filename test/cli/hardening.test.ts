@@ -7,8 +7,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { lstatSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { ResultsFile } from '../../src/report/results.js';
-import { readResultsFile } from '../../src/report/results-file.js';
+import type { ResultsFile } from '../../src/results/results.js';
+import { readResultsFile } from '../../src/results/results-file.js';
 import { runLrCompare, temporaryFolder, TINY } from './helpers.js';
 
 const BIN = resolve(__dirname, '../../bin/lr-compare');

@@ -1,6 +1,6 @@
 import type { EpochRecord } from '../../results/results.js';
 import type { ResultsFile, RunResult } from '../../results/results.js';
-import { extentOf, maxOf, minOf } from '../extent.js';
+import { extentOf, maxOf, minOf } from '../../extent.js';
 
 /** The per-epoch metrics that the charts draw. */
 export type EpochMetric = 'learningRate' | 'loss' | 'accuracy' | 'validationLoss' | 'validationAccuracy';

@@ -5,7 +5,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { ResultsFile } from '../../results/results.js';
 import { curve, repeatCount, repeatCurves, seriesNames, spansDecades, type CurvePoint, type EpochMetric, type RepeatPoint } from './data.js';
 import { SERIES_COLORS, seriesColor, seriesDash } from './palette.js';
-import { maxOf, minOf } from '../extent.js';
+import { maxOf, minOf } from '../../extent.js';
 
 /** One chart of the report: a Vega-Lite specification with its data inlined. */
 export interface ChartDefinition {
