@@ -35,6 +35,7 @@ export function buildProgram(): Command {
 
 /** Runs the CLI; bad input exits 2 with one line, anything else is a bug and keeps its stack trace. */
 export async function main(argv: string[]): Promise<void> {
+  endQuietlyOnClosedPipe();
   try {
     await buildProgram().parseAsync(argv);
   } catch (error) {
@@ -49,5 +50,19 @@ export async function main(argv: string[]): Promise<void> {
       return;
     }
     throw error;
+  }
+}
+
+/**
+ * `lr-compare schedule ... --json | head -c 20`: when the reader closes the
+ * pipe, stop as `cat` does, without a message (exit 0: the reader had what it
+ * wanted). Any other stream error is still a bug and is rethrown.
+ */
+function endQuietlyOnClosedPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(0);
+      throw error;
+    });
   }
 }

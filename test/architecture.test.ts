@@ -20,7 +20,7 @@ const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'src');
 /** Layer ranks: higher may import lower. Fractions order the engine's parts. */
 function layerOf(file: string): { name: string; rank: number } {
   const path = file.replace(/\\/g, '/');
-  if (path === 'errors.ts' || path === 'version.ts') return { name: 'shared leaf', rank: 0 };
+  if (['errors.ts', 'version.ts', 'limits.ts', 'parse-number.ts', 'read-input.ts', 'extent.ts'].includes(path)) return { name: 'shared leaf', rank: 0 };
   if (path.startsWith('schedulers/')) return { name: 'schedulers', rank: 1 };
   // library/: schedule() and the typed factories, the schedules' public face (issue 13).
   if (path.startsWith('library/')) return { name: 'library schedules', rank: 1.5 };

@@ -1,7 +1,8 @@
 import * as asciichart from 'asciichart';
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import { assertWritable, writeFileAtomic } from '../report/atomic.js';
+import { assertWritable, checkOutputPaths, writeFileAtomic } from '../report/atomic.js';
+import { LIMITS } from '../limits.js';
 import { duration, rate } from '../report/format.js';
 import { createTaskProgress } from '../report/live.js';
 import type { RunEnvironment } from '../results/results.js';
@@ -86,7 +87,7 @@ export function register(program: Command): void {
     .option('--steps <n>', `batches to run (fewer if the loss diverges; at most ${MAX_LR_FINDER_STEPS})`, integerOption(10, MAX_LR_FINDER_STEPS), LR_FINDER_DEFAULTS.steps)
     .option('--mode <mode>', `how the rate grows: ${LR_FINDER_MODES.join(', ')}`, choiceOption(LR_FINDER_MODES), LR_FINDER_DEFAULTS.mode)
     .option('--optimizer <name>', `optimizer: ${OPTIMIZER_CHOICES.join(', ')}`, choiceOption(OPTIMIZER_CHOICES), 'sgd')
-    .option('--batch-size <n>', 'mini-batch size', integerOption(1), 32)
+    .option('--batch-size <n>', `mini-batch size, at most ${LIMITS.batchSize}`, integerOption(1, LIMITS.batchSize), 32)
     .option('--seed <n>', 'seed for initial weights and batch order (as run uses it)', integerOption(0, 2 ** 32 - 1), 42)
     .option('--samples <n>', "the first N images of MNIST's training set", integerOption(2, 60000), 10000)
     .option('--val-split <fraction>', 'the last fraction of the samples held out (not used by the test, kept to match run)', numberOption({ above: 0, below: 1 }), 0.2)
@@ -102,6 +103,7 @@ export function register(program: Command): void {
 
 async function findLrCommand(options: FindLrOptions): Promise<void> {
   validateLrFinderRange(options.start, options.end, options.steps);
+  if (options.out !== undefined) checkOutputPaths([{ option: '--out', given: options.out }], []);
   const out = options.out === undefined ? undefined : resolve(options.out);
   if (out) assertWritable(out);
   const dataDir = options.dataDir ? resolve(options.dataDir) : undefined;

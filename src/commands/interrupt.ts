@@ -27,7 +27,15 @@ export function installInterruptHandler(options: { out: string; resumeHint: stri
   };
   const onSignal = (signal: keyof typeof EXIT_CODES) => {
     const latest = handler.latest;
-    if (latest) writeFileAtomic(options.out, resultsJson({ ...latest, complete: false }));
+    if (latest) {
+      try {
+        writeFileAtomic(options.out, resultsJson({ ...latest, complete: false }));
+      } catch (error) {
+        // Still one line and the signal's exit code: the handler must not end in a stack trace.
+        process.stderr.write(`\ninterrupted (${signal}): ${error instanceof Error ? error.message : String(error)}\n`);
+        process.exit(EXIT_CODES[signal]);
+      }
+    }
     const finished = latest?.runs.length ?? 0;
     // The message goes below the last finished run, not into a half-drawn progress block; the cursor comes back.
     stopLiveOutput();

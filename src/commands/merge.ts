@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
-import { writeFileAtomic } from '../report/atomic.js';
+import { checkOutputPaths, writeFileAtomic } from '../report/atomic.js';
+import { LIMITS } from '../limits.js';
 import { configurationDifference, RESULTS_VERSION, resultsJson, type ResultsFile, type RunResult } from '../results/results.js';
 import { compareSchedulers } from '../results/statistics.js';
 import { inPlanOrder, runKey } from '../train/plan.js';
@@ -52,10 +53,16 @@ export function register(program: Command): void {
   program
     .command('merge')
     .description('combine results files (shards made with run --shard i/n) into one')
-    .argument('<files...>', 'results files to merge')
-    .requiredOption('--out <file>', 'the merged results file')
+    .argument('<files...>', `results files to merge (2 to ${LIMITS.mergeFiles})`)
+    .requiredOption('--out <file>', 'the merged results file (a new file: it may not be one of the inputs)')
     .action((paths: string[], options: { out: string }) => {
       if (paths.length < 2) throw new UsageError('merge needs at least two results files');
+      if (paths.length > LIMITS.mergeFiles) throw new UsageError(`${paths.length} results files are too many to merge at once: at most ${LIMITS.mergeFiles}`);
+      // Merging into one of the inputs is refused: a failed merge must leave every input as it was.
+      checkOutputPaths(
+        [{ option: '--out', given: options.out }],
+        paths.map((path) => ({ option: 'results file', given: path })),
+      );
       const merged = mergeResults(paths.map((path) => ({ path, results: readResultsFile(resolve(path)) })));
       const out = resolve(options.out);
       writeFileAtomic(out, resultsJson(merged));

@@ -1,15 +1,19 @@
 import { InvalidArgumentError } from 'commander';
+import { readDecimal, readWholeNumber } from '../parse-number.js';
 
 /** Option parsers for commander: each rejects bad values with one line that says what is allowed. */
 
-export function integerOption(min: number, max = Number.MAX_SAFE_INTEGER): (value: string) => number {
+/**
+ * A whole number from `min` to `max`. Every count has a maximum (src/limits.ts),
+ * so a value that is too large is told so instead of running out of memory.
+ */
+export function integerOption(min: number, max: number): (value: string) => number {
   return (value) => {
-    const parsed = Number(value);
-    if (value.trim() === '' || !Number.isInteger(parsed)) throw new InvalidArgumentError(`expected a whole number, got '${value}'.`);
-    if (parsed < min || parsed > max) {
-      throw new InvalidArgumentError(max === Number.MAX_SAFE_INTEGER ? `must be at least ${min}.` : `must be from ${min} to ${max}.`);
-    }
-    return parsed;
+    const reading = readWholeNumber(value);
+    if (!reading.ok) throw new InvalidArgumentError(`${reading.problem}.`);
+    if (reading.value > max) throw new InvalidArgumentError(`${value.trim()} is too large: at most ${max}.`);
+    if (reading.value < min) throw new InvalidArgumentError(`must be at least ${min} (and at most ${max}).`);
+    return reading.value;
   };
 }
 
@@ -32,8 +36,9 @@ export function describeRange(range: NumberRange): string {
 
 export function numberOption(range: NumberRange): (value: string) => number {
   return (value) => {
-    const parsed = Number(value);
-    if (value.trim() === '' || !Number.isFinite(parsed)) throw new InvalidArgumentError(`expected a number, got '${value}'.`);
+    const reading = readDecimal(value);
+    if (!reading.ok) throw new InvalidArgumentError(`${reading.problem}.`);
+    const parsed = reading.value;
     const ok =
       (range.above === undefined || parsed > range.above) &&
       (range.atLeast === undefined || parsed >= range.atLeast) &&

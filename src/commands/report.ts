@@ -1,7 +1,7 @@
 /** `lr-compare report <results.json>`: the charts and tables of a finished (or interrupted) run. */
 import type { Command } from 'commander';
 import { join, resolve } from 'node:path';
-import { writeFileAtomic } from '../report/atomic.js';
+import { checkOutputPaths, writeFileAtomic, type NamedPath } from '../report/atomic.js';
 import { readResultsFile } from '../results/results-file.js';
 
 interface ReportOptions {
@@ -12,6 +12,11 @@ interface ReportOptions {
 
 async function reportCommand(file: string, options: ReportOptions): Promise<void> {
   const path = resolve(file);
+  const outputs: NamedPath[] = [];
+  if (options.html) outputs.push({ option: '--html', given: options.html });
+  if (options.svg) outputs.push({ option: '--svg', given: options.svg, folder: true });
+  if (options.png) outputs.push({ option: '--png', given: options.png, folder: true });
+  checkOutputPaths(outputs, [{ option: 'results file', given: file }]);
   const results = readResultsFile(path);
   if (!results.complete) {
     process.stderr.write(`lr-compare: ${file} holds partial results (the run was interrupted): reporting the ${results.runs.length} runs that finished\n`);

@@ -1,8 +1,10 @@
 import { Option, type Command } from 'commander';
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { MNIST_TEST_SIZE, MNIST_TRAIN_SIZE } from '../data/mnist.js';
 import { UsageError } from '../errors.js';
+import { LIMITS } from '../limits.js';
+import { firstNonFiniteJsonNumber } from '../parse-number.js';
+import { readInputText } from '../read-input.js';
 import { BACKEND_CHOICES, type BackendChoice } from '../train/backend/select.js';
 import { OPTIMIZER_CHOICES, type OptimizerName } from '../train/optimizers.js';
 import { describeRange, integerOption, numberOption, type NumberRange } from './options.js';
@@ -29,7 +31,7 @@ export interface ExperimentOptions {
 }
 
 type Kind =
-  | { readonly type: 'integer'; readonly min: number; readonly max?: number }
+  | { readonly type: 'integer'; readonly min: number; readonly max: number }
   | { readonly type: 'number'; readonly range: NumberRange; readonly orAuto?: boolean }
   | { readonly type: 'choice'; readonly choices: readonly string[] }
   | { readonly type: 'path' };
@@ -46,12 +48,12 @@ interface ExperimentOption {
 export const DEFAULT_LR = 0.1;
 
 export const EXPERIMENT_OPTIONS: readonly ExperimentOption[] = [
-  { key: 'epochs', flags: '--epochs <n>', description: 'epochs per run', kind: { type: 'integer', min: 1 }, default: 100 },
+  { key: 'epochs', flags: '--epochs <n>', description: 'epochs per run', kind: { type: 'integer', min: 1, max: LIMITS.epochs }, default: 100 },
   { key: 'lr', flags: '--lr <rate>', description: "base learning rate, or 'auto' for the range test's suggestion (see find-lr)", kind: { type: 'number', range: { above: 0 }, orAuto: true }, default: DEFAULT_LR },
-  { key: 'batchSize', flags: '--batch-size <n>', description: 'mini-batch size', kind: { type: 'integer', min: 1 }, default: 32 },
+  { key: 'batchSize', flags: '--batch-size <n>', description: 'mini-batch size', kind: { type: 'integer', min: 1, max: LIMITS.batchSize }, default: 32 },
   { key: 'optimizer', flags: '--optimizer <name>', description: 'optimizer', kind: { type: 'choice', choices: OPTIMIZER_CHOICES }, default: 'sgd' },
   { key: 'seed', flags: '--seed <n>', description: 'seed for initial weights and batch order', kind: { type: 'integer', min: 0, max: 2 ** 32 - 1 }, default: 42 },
-  { key: 'repeats', flags: '--repeats <n>', description: 'runs per scheduler; repeat k uses seed + k for every scheduler', kind: { type: 'integer', min: 1 }, default: 1 },
+  { key: 'repeats', flags: '--repeats <n>', description: 'runs per scheduler; repeat k uses seed + k for every scheduler', kind: { type: 'integer', min: 1, max: LIMITS.repeats }, default: 1 },
   { key: 'samples', flags: '--samples <n>', description: "the first N images of MNIST's training set", kind: { type: 'integer', min: 2, max: MNIST_TRAIN_SIZE }, default: 10000 },
   { key: 'valSplit', flags: '--val-split <fraction>', description: 'the last fraction of the samples, held out for validation', kind: { type: 'number', range: { above: 0, below: 1 } }, default: 0.2 },
   { key: 'testSamples', flags: '--test-samples <n>', description: 'images of the t10k set, evaluated once at the end', kind: { type: 'integer', min: 1, max: MNIST_TEST_SIZE }, default: 10000 },
@@ -77,7 +79,10 @@ function parserOf(kind: Kind): ((value: string) => unknown) | undefined {
 /** Adds the experiment's options to a command (run, and find-lr's subset if it wants). */
 export function addExperimentOptions(command: Command): Command {
   for (const definition of EXPERIMENT_OPTIONS) {
-    const option = new Option(definition.flags, definition.description);
+    const { kind } = definition;
+    // Every count says its maximum in --help (src/limits.ts).
+    const description = kind.type === 'integer' ? `${definition.description} (${kind.min} to ${kind.max})` : definition.description;
+    const option = new Option(definition.flags, description);
     // choices() brings its own parser and lists the choices in --help.
     if (definition.kind.type === 'choice') option.choices(definition.kind.choices);
     else {
@@ -93,7 +98,7 @@ export function addExperimentOptions(command: Command): Command {
 function describeKind(kind: Kind): string {
   switch (kind.type) {
     case 'integer':
-      return kind.max === undefined ? `a whole number >= ${kind.min}` : `a whole number from ${kind.min} to ${kind.max}`;
+      return `a whole number from ${kind.min} to ${kind.max}`;
     case 'number':
       return `a number ${describeRange(kind.range)}${kind.orAuto ? ' or "auto"' : ''}`;
     case 'choice':
@@ -106,7 +111,7 @@ function describeKind(kind: Kind): string {
 function checkValue(kind: Kind, value: unknown): boolean {
   switch (kind.type) {
     case 'integer':
-      return typeof value === 'number' && Number.isInteger(value) && value >= kind.min && (kind.max === undefined || value <= kind.max);
+      return typeof value === 'number' && Number.isInteger(value) && value >= kind.min && value <= kind.max;
     case 'number': {
       if (kind.orAuto && value === 'auto') return true;
       if (typeof value !== 'number' || !Number.isFinite(value)) return false;
@@ -135,15 +140,16 @@ export const CONFIG_FIELDS = ['schedulers', ...EXPERIMENT_OPTIONS.map((definitio
  * "all"). Errors name the file and the field.
  */
 export function readExperimentConfig(path: string): ExperimentConfig {
+  const text = readInputText(path, 'config');
   let data: unknown;
   try {
-    data = JSON.parse(readFileSync(path, 'utf8'));
+    data = JSON.parse(text);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UsageError(`cannot read config ${path}: no such file`);
-    if (code) throw new UsageError(`cannot read config ${path}: ${code}`);
-    throw new UsageError(`config ${path} is not JSON: ${(error as Error).message}`);
+    throw new UsageError(`config ${path} is not JSON: ${(error as Error).message.replace(/\s+/g, ' ').slice(0, 100)}`);
   }
+  // JSON.parse reads 1e999 as Infinity, which would be echoed back as null.
+  const huge = firstNonFiniteJsonNumber(text);
+  if (huge !== undefined) throw new UsageError(`config ${path}: ${huge} is not a finite number`);
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new UsageError(`config ${path} must hold a JSON object with fields ${CONFIG_FIELDS.join(', ')}`);
   }
@@ -158,6 +164,10 @@ export function readExperimentConfig(path: string): ExperimentConfig {
     }
     const definition = EXPERIMENT_OPTIONS.find((candidate) => candidate.key === field);
     if (!definition) throw new UsageError(`config ${path}: unknown field '${field}' (allowed: ${CONFIG_FIELDS.join(', ')})`);
+    const { kind } = definition;
+    if (kind.type === 'integer' && typeof value === 'number' && Number.isInteger(value) && value > kind.max) {
+      throw new UsageError(`config ${path}: field '${field}' is too large: at most ${kind.max}, got ${JSON.stringify(value)}`);
+    }
     if (!checkValue(definition.kind, value)) {
       throw new UsageError(`config ${path}: field '${field}' must be ${describeKind(definition.kind)}, got ${JSON.stringify(value)}`);
     }

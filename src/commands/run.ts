@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
-import { assertWritable, writeFileAtomic } from '../report/atomic.js';
+import { assertWritable, checkOutputPaths, isStreamTarget, writeFileAtomic, type NamedPath } from '../report/atomic.js';
+import { LIMITS } from '../limits.js';
 import { type OutputFormat } from '../report/formats.js';
 import { formatOption } from './format-option.js';
 import { writeHtmlReport } from '../report/html.js';
@@ -79,9 +80,9 @@ export function register(program: Command): void {
     .addOption(formatOption('what to print'))
     .option('--json', 'print the results JSON on stdout (same as --format json)')
     .option('--quiet', 'no progress output')
-    .option('--jobs <n>', 'worker processes training runs in parallel (default: the number of cores, at most the number of runs); results do not depend on it', integerOption(1))
+    .option('--jobs <n>', `worker processes training runs in parallel (default: the number of cores, at most the number of runs); results do not depend on it; at most ${LIMITS.jobs}`, integerOption(1, LIMITS.jobs))
     .option('--resume', 'continue the results file given by --out: skip the runs it already has')
-    .option('--shard <i/n>', 'run only the i-th of n disjoint slices of the runs (combine them with lr-compare merge)')
+    .option('--shard <i/n>', `run only the i-th of n disjoint slices of the runs (combine them with lr-compare merge); n at most the number of runs (and ${LIMITS.shards})`)
     .option('--no-chart', 'no terminal charts after the table')
     .option('--report <file.html>', 'also write the HTML report')
     .addHelpText('after', `\n${renderCatalogueSummary()}`)
@@ -115,7 +116,29 @@ async function runCommand(options: RunOptions, command: Command): Promise<void> 
   const experiment = mergeConfig(options, command);
   let specs = resolveSchedulerSelection(experiment.schedulers, options.scheduler ?? []);
   if (specs.length === 0) throw new UsageError('no scheduler to run: give --schedulers names or -s specs');
-  const out = resolve(options.out ?? defaultOutPath());
+  if (specs.length > LIMITS.schedulers) {
+    throw new UsageError(`${specs.length} scheduler runs per repeat is too many: at most ${LIMITS.schedulers}`);
+  }
+  const plannedRuns = specs.length * experiment.repeats;
+  if (shard && shard.count > plannedRuns) {
+    // Refused up front, for every i: a shard with no run would write a file that report and merge cannot use.
+    throw new UsageError(
+      `--shard ${shard.index}/${shard.count}: the plan has only ${plannedRuns} run(s) (${specs.length} scheduler(s) x ${experiment.repeats} repeat(s)), ` +
+        `so it splits into at most ${plannedRuns} shard(s)`,
+    );
+  }
+  const outGiven = options.out ?? defaultOutPath();
+  const out = resolve(outGiven);
+  const inputs: NamedPath[] = [];
+  if (options.config) inputs.push({ option: '--config', given: options.config });
+  for (const spec of specs) {
+    if (spec.name === 'custom' && typeof spec.params.module === 'string') inputs.push({ option: `the module of '${spec.label}'`, given: spec.params.module });
+  }
+  const outputs: NamedPath[] = [{ option: '--out', given: outGiven }];
+  if (options.report) outputs.push({ option: '--report', given: options.report });
+  checkOutputPaths(outputs, inputs);
+  // The partial file after each run is for --resume, which needs a regular file; a device or FIFO gets the final results once.
+  const writePartial = !isStreamTarget(out);
   const previous = options.resume && existsSync(out) ? readResultsFile(out) : undefined;
   const shardText = (value: { index: number; count: number } | undefined) => (value ? `${value.index}/${value.count}` : 'none');
   if (previous && shardText(previous.shard) !== shardText(shard)) {
@@ -191,7 +214,7 @@ async function runCommand(options: RunOptions, command: Command): Promise<void> 
       },
       onResults: (partial) => {
         interrupt.latest = partial;
-        writeFileAtomic(out, resultsJson(partial));
+        if (writePartial) writeFileAtomic(out, resultsJson(partial));
       },
     });
   } finally {

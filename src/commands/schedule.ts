@@ -14,6 +14,9 @@ import {
 import { integerOption, numberOption } from './options.js';
 // The rate used by `run` when --lr is not given: the same here, so the two agree.
 import { DEFAULT_LR } from './run-options.js';
+import { LIMITS } from '../limits.js';
+import { readDecimal } from '../parse-number.js';
+import { extentOf } from '../extent.js';
 import { renderLineChart } from '../report/terminal-charts.js';
 import { spansDecades } from '../report/charts/data.js';
 
@@ -27,10 +30,14 @@ interface ScheduleOptions {
 }
 
 function parseMetrics(value: string): number[] {
-  const items = value.split(',').map((item) => item.trim());
-  const metrics = items.map(Number);
-  const bad = items.findIndex((item, index) => item === '' || !Number.isFinite(metrics[index]));
-  if (bad >= 0) throw new InvalidArgumentError(`expected comma-separated numbers, got '${items[bad]}' at position ${bad + 1}.`);
+  const items = value.split(',');
+  if (items.length > LIMITS.scheduleSteps) throw new InvalidArgumentError(`${items.length} values are too many: at most ${LIMITS.scheduleSteps}.`);
+  const metrics: number[] = [];
+  for (let index = 0; index < items.length; index++) {
+    const reading = readDecimal(items[index]!);
+    if (!reading.ok) throw new InvalidArgumentError(`${reading.problem} at position ${index + 1} (comma-separated numbers).`);
+    metrics.push(reading.value);
+  }
   return metrics;
 }
 
@@ -65,7 +72,7 @@ export function renderScheduleChart(spec: ResolvedSchedulerSpec, rates: readonly
     '',
     `first: lr ${rates[0]} at ${unit} 0`,
     `last:  lr ${rates[last]} at ${unit} ${last}`,
-    `range: ${Math.min(...rates)} .. ${Math.max(...rates)}`,
+    `range: ${extentOf(rates).min} .. ${extentOf(rates).max}`,
   ].join('\n');
 }
 
@@ -79,10 +86,10 @@ export function register(program: Command): void {
     .command('schedule')
     .description('print the learning rate a scheduler uses at each step i = 0..N-1, without training')
     .argument('<spec>', "scheduler spec, e.g. 'cosine', 'step:step_size=10,gamma=0.5', 'multistep:milestones=30|60'")
-    .requiredOption('--steps <n>', "steps to show, in the schedule's unit (epochs, or batches with unit=batch)", integerOption(1))
+    .requiredOption('--steps <n>', `steps to show, in the schedule's unit (epochs, or batches with unit=batch); at most ${LIMITS.scheduleSteps}`, integerOption(1, LIMITS.scheduleSteps))
     .option('--lr <rate>', 'base learning rate, as run --lr', numberOption({ above: 0 }), DEFAULT_LR)
-    .option('--epochs <n>', 'epochs of the run the schedule is built for (default: --steps with unit=epoch, 1 with unit=batch)', integerOption(1))
-    .option('--batches-per-epoch <n>', 'mini-batches per epoch (default: 1 with unit=epoch, ceil(steps / epochs) with unit=batch)', integerOption(1))
+    .option('--epochs <n>', `epochs of the run the schedule is built for (default: --steps with unit=epoch, 1 with unit=batch); at most ${LIMITS.epochs}`, integerOption(1, LIMITS.epochs))
+    .option('--batches-per-epoch <n>', `mini-batches per epoch (default: 1 with unit=epoch, ceil(steps / epochs) with unit=batch); at most ${LIMITS.batchesPerEpoch}`, integerOption(1, LIMITS.batchesPerEpoch))
     .option('--metrics <m0,m1,...>', 'plateau only: the validation loss seen at the end of each step (at least steps-1 values)', parseMetrics)
     .option('--json', 'print {"spec": "...", "lr": [...]} instead of a chart')
     .addHelpText(
@@ -95,7 +102,13 @@ export function register(program: Command): void {
     .action(async (specText: string, options: ScheduleOptions) => {
       const spec = parseSchedulerSpec(specText);
       const unit: StepUnit = spec.params.unit === 'batch' ? 'batch' : 'epoch';
-      const scheduler = await createScheduler(spec, scheduleContext(unit, options));
+      const context = scheduleContext(unit, options);
+      // createScheduler checks every step of the run it builds for: bound that run as --steps is bounded.
+      const runLength = unit === 'epoch' ? context.epochs : context.epochs * context.batchesPerEpoch;
+      if (runLength > LIMITS.scheduleSteps) {
+        throw new UsageError(`the run the schedule is built for has ${runLength} ${unit}s, which is too large: at most ${LIMITS.scheduleSteps}; lower --epochs or --batches-per-epoch`);
+      }
+      const scheduler = await createScheduler(spec, context);
       if (options.metrics && scheduler.kind !== 'metric-driven') {
         throw new UsageError(`--metrics only feeds metric-driven schedulers (plateau); '${spec.name}' does not use it`);
       }

@@ -1,4 +1,5 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, readSync } from 'node:fs';
+import { openInput } from '../read-input.js';
 import { UsageError } from '../errors.js';
 
 /**
@@ -44,6 +45,11 @@ export function parseIdxHeader(bytes: Uint8Array, fileName: string, fileSize = b
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const shape: number[] = [];
   for (let d = 0; d < dimensions; d++) shape.push(view.getUint32(4 + 4 * d, false));
+  // An image of 0 rows or 0 columns would reach the backend as an empty tensor (XNNPACK prints pages of errors).
+  const emptyDimension = shape.findIndex((size, index) => index > 0 && size === 0);
+  if (emptyDimension >= 0) {
+    throw new UsageError(`${fileName}: dimension ${emptyDimension + 1} of [${shape.join(' x ')}] is 0; every item must hold at least one value (images at least 1x1 pixel)`);
+  }
   const expectedSize = headerBytes + shape.reduce((a, b) => a * b, 1);
   if (fileSize !== expectedSize) {
     throw new UsageError(
@@ -65,13 +71,7 @@ export function parseIdx(bytes: Uint8Array, fileName: string): IdxArray {
  * the training images are 47 MB, of which a run usually needs a fifth.
  */
 export function readIdxFile(path: string, maxItems: number): IdxArray {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(`cannot open ${path}: ${code === 'ENOENT' ? 'no such file' : String(code)}`);
-  }
+  const fd = openInput(path, 'data file');
   try {
     const fileSize = fstatSync(fd).size;
     const probe = new Uint8Array(Math.min(fileSize, 4 + 4 * 255));

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readInput } from '../read-input.js';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -47,9 +48,10 @@ function readIdx(dataDir: string, name: string, maxItems: number): IdxArray {
   if (existsSync(plain)) return readIdxFile(plain, maxItems);
   const gzipped = `${plain}.gz`;
   if (existsSync(gzipped)) {
+    const compressed = readInput(gzipped, 'data file');
     let bytes: Uint8Array;
     try {
-      bytes = gunzipSync(readFileSync(gzipped));
+      bytes = gunzipSync(compressed);
     } catch {
       throw new UsageError(`${gzipped}: not a valid gzip file`);
     }
@@ -61,7 +63,7 @@ function readIdx(dataDir: string, name: string, maxItems: number): IdxArray {
   throw new UsageError(`missing data file: ${plain} (or ${name}.gz) not found in ${dataDir}`);
 }
 
-function loadPair(dataDir: string, prefix: 'train' | 't10k', count: number): Dataset {
+function loadPair(dataDir: string, prefix: 'train' | 't10k', count: number): Dataset & { readonly imageShape: readonly [number, number] } {
   const imageFile = `${prefix}-images-idx3-ubyte`;
   const labelFile = `${prefix}-labels-idx1-ubyte`;
   const images = readIdx(dataDir, imageFile, count);
@@ -84,7 +86,7 @@ function loadPair(dataDir: string, prefix: 'train' | 't10k', count: number): Dat
   if (badLabel >= 0) {
     throw new UsageError(`${join(dataDir, labelFile)}: label ${classes[badLabel]} at item ${badLabel} is not a digit 0-9`);
   }
-  return { count, features, images: pixels, labels: classes };
+  return { count, features, images: pixels, labels: classes, imageShape: [images.shape[1]!, images.shape[2]!] };
 }
 
 export function sliceDataset(dataset: Dataset, start: number, end: number): Dataset {
@@ -105,8 +107,10 @@ export function loadMnist(options: MnistOptions): MnistSplits {
   const dataDir = options.dataDir ?? defaultDataDir();
   const all = loadPair(dataDir, 'train', options.samples);
   const test = loadPair(dataDir, 't10k', options.testSamples);
-  if (test.features !== all.features) {
-    throw new UsageError(`${dataDir}: training images have ${all.features} pixels but test images have ${test.features}`);
+  const [trainRows, trainCols] = all.imageShape;
+  const [testRows, testCols] = test.imageShape;
+  if (trainRows !== testRows || trainCols !== testCols) {
+    throw new UsageError(`${dataDir}: training images are ${trainRows}x${trainCols} pixels but test images are ${testRows}x${testCols}; they must agree`);
   }
   const splitAt = Math.floor(options.samples * (1 - options.valSplit));
   if (splitAt < 1 || splitAt >= options.samples) {
@@ -118,7 +122,7 @@ export function loadMnist(options: MnistOptions): MnistSplits {
   return {
     train: sliceDataset(all, 0, splitAt),
     validation: sliceDataset(all, splitAt, options.samples),
-    test,
+    test: sliceDataset(test, 0, test.count),
     source: dataDir,
   };
 }

@@ -1,6 +1,7 @@
 import * as asciichart from 'asciichart';
 import { curve, repeatCount, seriesNames, spansDecades, type EpochMetric } from './charts/data.js';
 import type { ResultsFile } from '../results/results.js';
+import { extentOf, maxOf, minOf } from '../extent.js';
 
 export interface LineSeries {
   readonly name: string;
@@ -183,22 +184,21 @@ export function renderLineChart(series: LineSeries[], options: LineChartOptions)
   const drawn = series.map((entry) => finitePrefix(entry.values));
   const all = drawn.flat();
   const positive = all.filter((value) => value > 0);
-  const floor = positive.length > 0 ? Math.min(...positive) : 1;
+  const floor = positive.length > 0 ? minOf(positive) : 1;
   const notes: string[] = [];
   if (logScale && all.some((value) => value <= 0)) notes.push(` (values <= 0 are drawn at the bottom, ${axisNumber(floor)})`);
   const plotted = drawn.map((values) => values.map((value) => (logScale ? Math.log10(Math.max(value, floor)) : value)));
   const flat = plotted.flat();
   if (flat.length === 0) return [...header, ' (nothing to draw: no finite values)'].join('\n');
 
-  let min = Math.min(...flat);
-  let max = Math.max(...flat);
+  let { min, max } = extentOf(flat);
   if (max - min < 1e-12) {
     // A flat line would get a single row; give it room above and below.
     const room = logScale ? 1 : Math.abs(min) > 0 ? Math.abs(min) / 2 : 1;
     min -= room;
     max += room;
   }
-  const length = Math.max(...drawn.map((values) => values.length));
+  const length = maxOf(drawn.map((values) => values.length));
   const columns = width - LABEL_WIDTH - 2;
   const resampled = plotted.map((values) => resample(values, length, columns, interpolation));
   const format = (value: number): string => axisNumber(logScale ? 10 ** value : value).padStart(LABEL_WIDTH).slice(-LABEL_WIDTH);

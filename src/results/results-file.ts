@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { UsageError } from '../errors.js';
+import { readInputText } from '../read-input.js';
 import { RESULTS_VERSION, type ResultsFile } from './results.js';
 import { compareSchedulers } from './statistics.js';
 
@@ -15,30 +15,36 @@ const isMetric: Check = (value) => value === null || typeof value === 'number';
 const isString: Check = (value) => typeof value === 'string';
 const isBoolean: Check = (value) => typeof value === 'boolean';
 const isObject: Check = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
+/** A metric that is a fraction (null: a diverged epoch). */
+const isFractionOrNull: Check = (value) => value === null || (typeof value === 'number' && value >= 0 && value <= 1);
+/** A loss is never negative (cross-entropy); null: a diverged epoch. */
+const isLossOrNull: Check = (value) => value === null || (typeof value === 'number' && value >= 0);
+/** The rate a run used: known, finite and not negative, even in a diverged epoch. */
+const isLearningRate: Check = (value) => typeof value === 'number' && Number.isFinite(value) && value >= 0;
 const isEpochOrNull: Check = (value) => value === null || (Number.isInteger(value) && (value as number) >= 1);
 
 const EPOCH_FIELDS: Record<string, Check> = {
   epoch: (value) => Number.isInteger(value) && (value as number) >= 1,
-  learningRate: isMetric,
-  loss: isMetric,
-  accuracy: isMetric,
-  validationLoss: isMetric,
-  validationAccuracy: isMetric,
+  learningRate: isLearningRate,
+  loss: isLossOrNull,
+  accuracy: isFractionOrNull,
+  validationLoss: isLossOrNull,
+  validationAccuracy: isFractionOrNull,
   seconds: isNumber,
 };
 
 /** The summary fields that the tables and charts read. */
 const SUMMARY_FIELDS: Record<string, Check> = {
   epochsRun: isNumber,
-  finalValidationAccuracy: isMetric,
-  bestValidationAccuracy: isMetric,
+  finalValidationAccuracy: isFractionOrNull,
+  bestValidationAccuracy: isFractionOrNull,
   bestValidationAccuracyEpoch: isNumber,
-  lowestValidationLoss: isMetric,
+  lowestValidationLoss: isLossOrNull,
   lowestValidationLossEpoch: isNumber,
-  finalValidationLoss: isMetric,
-  testAccuracy: isMetric,
-  testAccuracyAtBestValidationLoss: isMetric,
-  finalLearningRate: isMetric,
+  finalValidationLoss: isLossOrNull,
+  testAccuracy: isFractionOrNull,
+  testAccuracyAtBestValidationLoss: isFractionOrNull,
+  finalLearningRate: isLearningRate,
   epochsToTarget: isEpochOrNull,
   divergedAtEpoch: isEpochOrNull,
   seconds: isNumber,
@@ -46,7 +52,8 @@ const SUMMARY_FIELDS: Record<string, Check> = {
 };
 
 const RUN_FIELDS: Record<string, Check> = {
-  label: (value) => isString(value) && (value as string) !== '',
+  // A control character (a newline) would split the table and the verdict line.
+  label: (value) => isString(value) && (value as string) !== '' && !/[\u0000-\u001f\u007f]/.test(value as string),
   scheduler: isString,
   repeat: (value) => Number.isInteger(value) && (value as number) >= 0,
   history: Array.isArray,
@@ -95,7 +102,18 @@ function problemIn(data: Record<string, unknown>): string | null {
       if (!isObject(history[epoch])) return `${at}.history[${epoch}] is not an object`;
       const epochProblem = badField(history[epoch] as Record<string, unknown>, EPOCH_FIELDS, `${at}.history[${epoch}]`);
       if (epochProblem) return epochProblem;
+      // The writer records epochs 1, 2, 3, ... in order; anything else was edited or pasted together.
+      const number = (history[epoch] as { epoch: number }).epoch;
+      if (number !== epoch + 1) return `${at}.history[${epoch}].epoch is ${number}, but epochs must run 1, 2, 3, ... in order (expected ${epoch + 1})`;
     }
+  }
+  const seen = new Map<string, number>();
+  for (let index = 0; index < runs.length; index++) {
+    const run = runs[index] as { label: string; repeat: number };
+    const key = `${run.label}#${run.repeat}`;
+    const earlier = seen.get(key);
+    if (earlier !== undefined) return `runs[${index}] repeats runs[${earlier}]: both are '${run.label}' repeat ${run.repeat}; each (label, repeat) is one run`;
+    seen.set(key, index);
   }
   if (data.complete === true && runs.length === 0) return 'results.runs is empty although the run is marked complete';
   return null;
@@ -103,14 +121,7 @@ function problemIn(data: Record<string, unknown>): string | null {
 
 /** Reads and checks a results file; every problem is a UsageError of one line. */
 export function readResultsFile(path: string): ResultsFile {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'permission denied' : code;
-    throw new UsageError(`cannot read results file ${path}: ${reason}`);
-  }
+  const text = readInputText(path, 'results file');
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -121,8 +132,9 @@ export function readResultsFile(path: string): ResultsFile {
   }
   if (!isObject(data)) throw new UsageError(`${path} is not an lr-compare results file: it holds no JSON object`);
   const record = data as Record<string, unknown>;
+  if (record.version === undefined) throw new UsageError(`${path} is not an lr-compare results file: it has no results version`);
   if (!Number.isInteger(record.version) || (record.version as number) < 1) {
-    throw new UsageError(`${path} is not an lr-compare results file: it has no results version`);
+    throw new UsageError(`${path}: version ${JSON.stringify(record.version)} is not supported (this lr-compare reads version ${RESULTS_VERSION})`);
   }
   if ((record.version as number) > RESULTS_VERSION) {
     throw new UsageError(

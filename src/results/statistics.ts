@@ -1,5 +1,6 @@
 import type { RunResult, RunSummary } from './results.js';
 import { studentTCdf, studentTQuantile } from './student-t.js';
+import { maxOf } from '../extent.js';
 
 /** The metrics aggregated across repeats; all are numbers in every run summary. */
 export const AGGREGATED_METRICS = [
@@ -162,7 +163,7 @@ export function compareSchedulers(runs: readonly RunResult[], validationSamples:
   if (!best) {
     return { method: TEST_METHOD, rankingMetric: RANKING_METRIC, significanceLevel: SIGNIFICANCE_LEVEL, repeats: 0, best: '', schedulers: [], withinNoise: [], conclusion: 'No run has finished yet.' };
   }
-  const repeats = Math.max(...aggregated.map((entry) => entry.group.length));
+  const repeats = maxOf(aggregated.map((entry) => entry.group.length));
 
   const comparisons = aggregated.slice(1).map((entry) => {
     const bestByRepeat = new Map(best.group.map((run) => [run.repeat, valueOf(run, RANKING_METRIC)]));

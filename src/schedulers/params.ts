@@ -5,6 +5,7 @@
  * an error message and the help text cannot disagree.
  */
 import { ScheduleSpecError } from '../errors.js';
+import { readDecimal, readWholeNumber } from '../parse-number.js';
 import type { ParamValue } from './types.js';
 
 export type ParamType = 'number' | 'integer' | 'boolean' | 'choice' | 'integer-list' | 'string' | 'number-list' | 'spec-list';
@@ -106,9 +107,6 @@ export function describeDefault(param: ParamDefinition): string {
   return param.required ? '(required)' : '(none)';
 }
 
-// Plain decimal notation only: no hex, no Infinity/NaN, no empty string (Number('') is 0).
-const NUMBER_PATTERN = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i;
-
 /**
  * Parses the text of one value written in a spec. `where` names the scheduler
  * and the key in messages, e.g. `scheduler 'step': gamma`.
@@ -116,15 +114,17 @@ const NUMBER_PATTERN = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i;
 export function parseParamText(param: ParamDefinition, text: string, where: string): ParamValue {
   const shown = `'${text}'`;
   switch (param.type) {
+    // Read as every number of lr-compare is read (src/parse-number.ts); the message echoes the text.
     case 'number': {
-      if (!NUMBER_PATTERN.test(text)) throw new ScheduleSpecError(`${where} must be a number, got ${shown}`, { code: 'invalid-value', parameter: param.key });
-      return Number(text);
+      const reading = readDecimal(text);
+      if (!reading.ok) throw new ScheduleSpecError(reading.problem.startsWith('expected') ? `${where} must be a number, got ${shown}` : `${where}: ${reading.problem}`, { code: 'invalid-value', parameter: param.key });
+      return reading.value;
     }
     case 'integer': {
-      if (!NUMBER_PATTERN.test(text) || !Number.isSafeInteger(Number(text))) {
-        throw new ScheduleSpecError(`${where} must be a whole number, got ${shown}`, { code: 'invalid-value', parameter: param.key });
-      }
-      return Number(text);
+      const reading = readWholeNumber(text);
+      if (!reading.ok) throw new ScheduleSpecError(`${where} must be a whole number, got ${shown}`, { code: 'invalid-value', parameter: param.key });
+      if (!Number.isSafeInteger(reading.value)) throw new ScheduleSpecError(`${where}: ${text} is too large for a whole number (at most ${Number.MAX_SAFE_INTEGER})`, { code: 'invalid-value', parameter: param.key });
+      return reading.value;
     }
     case 'boolean': {
       if (text === 'true') return true;
@@ -135,17 +135,23 @@ export function parseParamText(param: ParamDefinition, text: string, where: stri
       return text;
     case 'integer-list': {
       const items = text.split('|').map((item) => item.trim());
-      if (items.some((item) => !NUMBER_PATTERN.test(item) || !Number.isSafeInteger(Number(item)))) {
+      if (items.some((item) => { const reading = readWholeNumber(item); return !reading.ok || !Number.isSafeInteger(reading.value); })) {
         throw new ScheduleSpecError(`${where} must be whole numbers separated by | (e.g. 30|60|90), got ${shown}`, { code: 'invalid-value', parameter: param.key });
       }
       return items.map(Number);
     }
     case 'number-list': {
       const items = text.split('|').map((item) => item.trim());
-      if (items.some((item) => !NUMBER_PATTERN.test(item))) {
-        throw new ScheduleSpecError(`${where} must be numbers separated by | (e.g. 0.1|0.01|0.001), got ${shown}`, { code: 'invalid-value', parameter: param.key });
+      const values: number[] = [];
+      for (const item of items) {
+        const reading = readDecimal(item);
+        if (!reading.ok) {
+          throw new ScheduleSpecError(
+            reading.problem.startsWith('expected') ? `${where} must be numbers separated by | (e.g. 0.1|0.01|0.001), got ${shown}` : `${where}: ${reading.problem}`, { code: 'invalid-value', parameter: param.key });
+        }
+        values.push(reading.value);
       }
-      return items.map(Number);
+      return values;
     }
     case 'spec-list':
       // Written as name(SPEC; SPEC) and split by the spec parser, never as key=value.

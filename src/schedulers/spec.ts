@@ -6,6 +6,7 @@
  * wrong and what is allowed.
  */
 import { ScheduleSpecError, UsageError } from '../errors.js';
+import { LIMITS } from '../limits.js';
 import type { SchedulerDefinition } from './definition.js';
 import { LABEL_KEY } from './definition.js';
 import type { ParamRecord } from './params.js';
@@ -71,6 +72,29 @@ export function completeParams(definition: SchedulerDefinition, given: Readonly<
   }
   definition.checkParams?.(params, where);
   return Object.freeze(params);
+}
+
+/**
+ * A label names a run in tables, charts and the verdict line: one printable
+ * line of at most LIMITS.labelLength characters. A spec without label= is its
+ * own label: it must be printable too, and at most LIMITS.specLength long.
+ */
+function checkLabel(label: string, fromSpec: boolean): void {
+  const control = /[\u0000-\u001f\u007f-\u009f]/.exec(label);
+  if (control) {
+    const code = `U+${control[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+    throw new ScheduleSpecError(
+      `${fromSpec ? 'scheduler spec' : 'label'} ${JSON.stringify(label)} contains the control character ${code}; a label must be printable text on one line`,
+      { code: 'invalid-value', parameter: 'label' },
+    );
+  }
+  const limit = fromSpec ? LIMITS.specLength : LIMITS.labelLength;
+  if (label.length > limit) {
+    throw new ScheduleSpecError(
+      `${fromSpec ? 'scheduler spec' : 'label'} '${label.slice(0, 20)}...' is ${label.length} characters, which is too long: at most ${limit}`,
+      { code: 'invalid-value', parameter: 'label' },
+    );
+  }
 }
 
 /** Most parts of one `sequential(...)`/`chained(...)`, and how deep they may nest. */
@@ -159,6 +183,8 @@ function parseSpecAt(text: string, depth: number): ResolvedSchedulerSpec {
       given[key] = parseParamText(param, value, `${where}: ${key}`);
     }
   }
+  // The run's name, checked once for the whole spec (a part of a composite is not a run).
+  if (depth === 0) checkLabel(label ?? spec, label === undefined);
   return Object.freeze({ label: label ?? spec, name, params: completeParams(definition, given), spec });
 }
 

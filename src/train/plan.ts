@@ -1,4 +1,5 @@
 import { UsageError } from '../errors.js';
+import { LIMITS } from '../limits.js';
 import type { ResolvedSchedulerSpec } from '../schedulers/types.js';
 
 /** One training job of a comparison: a scheduler in a repeat. */
@@ -55,6 +56,7 @@ export function parseShard(text: string): Shard {
   if (!match || count < 1 || index < 1 || index > count) {
     throw new UsageError(`--shard must be i/n with 1 <= i <= n (e.g. 2/4), got '${text}'`);
   }
+  if (count > LIMITS.shards) throw new UsageError(`--shard ${text}: ${match![2]} shards is too large: at most ${LIMITS.shards}`);
   return { index, count };
 }
 

@@ -1,7 +1,8 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ResultsFile } from '../../src/results/results.js';
+import { expectCliRefuses } from '../helpers/refused.js';
 import { runLrCompare, temporaryFolder, TINY } from './helpers.js';
 
 function readResults(path: string): ResultsFile {
@@ -110,8 +111,8 @@ describe('bad input to run', () => {
     [['--batch-size', '0'], /--batch-size.*must be at least 1/],
     [['--val-split', '1'], /--val-split.*must be > 0 and < 1/],
     [['--val-split', '0'], /--val-split.*must be > 0 and < 1/],
-    [['--samples', '70000'], /--samples.*must be from 2 to 60000/],
-    [['--test-samples', '10001'], /--test-samples.*must be from 1 to 10000/],
+    [['--samples', '70000'], /--samples.*70000 is too large: at most 60000/],
+    [['--test-samples', '10001'], /--test-samples.*10001 is too large: at most 10000/],
     [['--optimizer', 'adagrad'], /--optimizer.*Allowed choices are sgd, momentum, adam, rmsprop/],
     [['--backend', 'gpu'], /--backend.*Allowed choices are auto, tensorflow, wasm, cpu/],
     [['--schedulers', 'stepp'], /unknown scheduler 'stepp'/],
@@ -120,12 +121,9 @@ describe('bad input to run', () => {
     [['--out', `${__filename}/results.json`], /cannot write .*run\.test\.ts\/results\.json: a part of the path is not a folder/],
     [['--data-dir', '/nonexistent-folder'], /missing data file: \/nonexistent-folder\/train-images-idx3-ubyte/],
     [['--frobnicate'], /unknown option '--frobnicate'/],
-  ])('%j: one clear line, exit code 2, no stack trace, no file', async (args, message) => {
-    const result = await runLrCompare(['run', '--epochs', '1', ...TINY, '--out', out, ...args]);
-    expect(result.status).toBe(2);
-    expect(result.stderr).toMatch(message);
-    expect(result.stderr).not.toMatch(/\n\s+at /);
-    expect(existsSync(out)).toBe(false);
+  ])('%j: refused cleanly (one line, exit code 2, no output, inputs unchanged)', async (args, message) => {
+    // Every --out given is checked (the case's own, which commander keeps, and the default before it).
+    await expectCliRefuses(['run', '--epochs', '1', ...TINY, '--out', out, ...args], message);
   });
 });
 

@@ -33,6 +33,8 @@ describe('IDX reader', () => {
     ['trailing bytes', () => idx([1], [1, 2]), /corrupted IDX file/],
     ['a truncated header', () => idx([4, 28, 28], []).subarray(0, 9), /truncated IDX header/],
     ['fewer than 4 bytes', () => new Uint8Array([0, 0]), /not an IDX file/],
+    ['images of 0 rows', () => idx([2, 0, 28], []), /dimension 2 of \[2 x 0 x 28\] is 0; .*at least 1x1 pixel/],
+    ['images of 0 columns', () => idx([2, 28, 0], []), /dimension 3 of \[2 x 28 x 0\] is 0/],
   ])('rejects %s with a message naming the file', (_what, make, message) => {
     expect(() => parseIdx(make(), 'some-file')).toThrow(UsageError);
     expect(() => parseIdx(make(), 'some-file')).toThrow(message);
@@ -46,7 +48,7 @@ describe('IDX reader', () => {
     expect(Array.from(readIdxFile(path, 2).data)).toEqual([9, 8]);
     writeFileSync(path, idx([5], [9, 8, 7, 6, 5]).subarray(0, 11));
     expect(() => readIdxFile(path, 2)).toThrow(/truncated IDX file/);
-    expect(() => readIdxFile(join(folder, 'missing'), 2)).toThrow(/cannot open .*missing: no such file/);
+    expect(() => readIdxFile(join(folder, 'missing'), 2)).toThrow(/cannot read data file .*missing: no such file/);
   });
 });
 

@@ -1,5 +1,6 @@
 import type { EpochRecord } from '../../results/results.js';
 import type { ResultsFile, RunResult } from '../../results/results.js';
+import { extentOf, maxOf, minOf } from '../../extent.js';
 
 /** The per-epoch metrics that the charts draw. */
 export type EpochMetric = 'learningRate' | 'loss' | 'accuracy' | 'validationLoss' | 'validationAccuracy';
@@ -68,8 +69,7 @@ export function curve(results: ResultsFile, metric: EpochMetric): CurvePoint[] {
         series,
         epoch,
         mean: values.reduce((sum, value) => sum + value, 0) / values.length,
-        min: Math.min(...values),
-        max: Math.max(...values),
+        ...extentOf(values),
         n: values.length,
       });
     }
@@ -93,5 +93,5 @@ export function repeatCurves(results: ResultsFile, metric: EpochMetric): RepeatP
 export function spansDecades(values: readonly number[], decades = 2): boolean {
   const positive = values.filter((value) => value > 0 && Number.isFinite(value));
   if (positive.length < 2) return false;
-  return Math.log10(Math.max(...positive) / Math.min(...positive)) >= decades;
+  return Math.log10(maxOf(positive) / minOf(positive)) >= decades;
 }

@@ -5,6 +5,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { ResultsFile } from '../../results/results.js';
 import { curve, repeatCount, repeatCurves, seriesNames, spansDecades, type CurvePoint, type EpochMetric, type RepeatPoint } from './data.js';
 import { SERIES_COLORS, seriesColor, seriesDash } from './palette.js';
+import { maxOf, minOf } from '../../extent.js';
 
 /** One chart of the report: a Vega-Lite specification with its data inlined. */
 export interface ChartDefinition {
@@ -122,8 +123,8 @@ function lastEpoch(results: ResultsFile): number {
 export function logTicks(values: readonly number[]): number[] {
   const positive = values.filter((value) => value > 0 && Number.isFinite(value));
   if (positive.length === 0) return [];
-  const low = Math.floor(Math.log10(Math.min(...positive)) + 1e-9);
-  const high = Math.ceil(Math.log10(Math.max(...positive)) - 1e-9);
+  const low = Math.floor(Math.log10(minOf(positive)) + 1e-9);
+  const high = Math.ceil(Math.log10(maxOf(positive)) - 1e-9);
   const multiples = high - low <= 2 ? [1, 2, 5] : [1];
   const ticks: number[] = [];
   for (let power = low; power <= high; power++) {
