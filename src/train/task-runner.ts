@@ -4,9 +4,12 @@ import { ARTICLE_MLP, initialWeights, type MlpShape, type MlpWeights } from '../
 import { summarize, type RunResult } from '../results/results.js';
 import { createScheduler } from '../schedulers/index.js';
 import type { ResolvedSchedulerSpec, ScheduleContext } from '../schedulers/types.js';
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 import type { EpochRecord } from '../results/results.js';
-import { runTrainingJob } from './job.js';
+import type { BackendName } from './backend/select.js';
+import { runCohortJob } from './cohort-job.js';
+import { chooseEngine, type EngineChoice } from './engine.js';
+import { runTrainingJob, type JobOutcome } from './job.js';
 import type { OptimizerName } from './optimizers.js';
 import type { RunTask } from './plan.js';
 
@@ -22,6 +25,8 @@ export interface TrainingSetup {
   readonly testSamples: number;
   readonly dataDir?: string;
   readonly targetAcc: number;
+  /** How runs are trained (see engine.ts); default auto. */
+  readonly engine?: EngineChoice;
 }
 
 export interface SetupData {
@@ -82,6 +87,51 @@ export class TaskRunner {
       callbacks: this.callbacks,
       onEpochEnd,
     });
+    return this.resultOf(task, outcome);
+  }
+
+  /**
+   * Trains a unit of work (engine.ts): with the cohort engine, tasks of one
+   * repeat together (see cohort-job.ts), even a single one, so that every run
+   * of a comparison goes through the same arithmetic; otherwise one after
+   * another as `run`. `onFinished` is called for each as soon as it is done.
+   */
+  async runCohort(
+    tasks: readonly RunTask[],
+    onEpochEnd: (task: RunTask, record: EpochRecord) => void,
+    onFinished: (task: RunTask, result: RunResult) => void,
+  ): Promise<void> {
+    if (chooseEngine(this.setup.engine, tf.getBackend() as BackendName, this.setup.optimizer) === 'per-run') {
+      for (const task of tasks) onFinished(task, await this.run(task, (record) => onEpochEnd(task, record)));
+      return;
+    }
+    const seed = tasks[0].seed;
+    if (tasks.some((task) => task.seed !== seed)) throw new Error('a cohort holds runs of one repeat only (one seed)');
+    const members = [];
+    for (const task of tasks) {
+      members.push({
+        scheduler: await createScheduler(task.spec, this.context),
+        onEpochEnd: (record: EpochRecord) => onEpochEnd(task, record),
+        onFinished: (outcome: JobOutcome) => onFinished(task, this.resultOf(task, outcome)),
+      });
+    }
+    await runCohortJob({
+      shape: this.shape,
+      initialWeights: this.weightsFor(seed),
+      train: this.data.train,
+      validation: this.validation,
+      test: this.test,
+      epochs: this.setup.epochs,
+      batchSize: this.setup.batchSize,
+      optimizer: this.setup.optimizer,
+      baseLearningRate: this.setup.lr,
+      seed,
+      callbacks: this.callbacks,
+      members,
+    });
+  }
+
+  private resultOf(task: RunTask, outcome: JobOutcome): RunResult {
     return {
       label: task.spec.label,
       scheduler: task.spec.name,

@@ -7,7 +7,8 @@ import type { RunResult } from '../results/results.js';
 import { isUsageError } from '../errors.js';
 
 /** Messages between the parent (parallel.ts) and a worker process. */
-export type ToWorker = { type: 'setup'; setup: TrainingSetup; backend: BackendName } | { type: 'run'; task: RunTask };
+/** `run` sends one unit of work: one task, or the tasks of one cohort (engine.ts). */
+export type ToWorker = { type: 'setup'; setup: TrainingSetup; backend: BackendName } | { type: 'run'; tasks: RunTask[] };
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'epoch'; taskIndex: number; record: EpochRecord }
@@ -20,7 +21,7 @@ function send(message: FromWorker): void {
   if (process.connected) process.send?.(message, undefined, undefined, () => undefined);
 }
 
-/** A worker process: sets up once, then trains the runs it is sent, one at a time. */
+/** A worker process: sets up once, then trains the units it is sent (one run or one cohort), one at a time. */
 async function serve(): Promise<void> {
   let runner: TaskRunner | undefined;
   let queue = Promise.resolve();
@@ -37,9 +38,12 @@ async function serve(): Promise<void> {
           runner = new TaskRunner(message.setup, [new YieldToEventLoop()]);
           send({ type: 'ready' });
         } else if (runner) {
-          const taskIndex = message.task.index;
-          const result = await runner.run(message.task, (record) => send({ type: 'epoch', taskIndex, record }));
-          send({ type: 'done', taskIndex, result });
+          await runner.runCohort(
+            message.tasks,
+            (task, record) => send({ type: 'epoch', taskIndex: task.index, record }),
+            (task, result) => send({ type: 'done', taskIndex: task.index, result }),
+          );
+          send({ type: 'ready' });
         }
       } catch (error) {
         send({ type: 'failed', message: error instanceof Error ? error.message : String(error), usage: isUsageError(error) });

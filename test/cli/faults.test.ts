@@ -39,8 +39,8 @@ function interruptAfter(args: string[], out: string, runs: number, signal: NodeJ
   });
 }
 
-describe('interrupted runs', () => {
-  const args = ['run', '--epochs', '4', '--samples', '2000', '--test-samples', '200', '--backend', 'wasm', '--schedulers', 'step,cosine,cyclic', '--no-chart', '--jobs', '1'];
+describe('interrupted runs, one run at a time', () => {
+  const args = ['run', '--epochs', '4', '--samples', '2000', '--test-samples', '200', '--backend', 'wasm', '--schedulers', 'step,cosine,cyclic', '--no-chart', '--jobs', '1', '--engine', 'per-run'];
 
   it('Ctrl-C stops at once with exit 130, leaves a valid partial file, and --resume finishes it as if never stopped', async () => {
     const folder = temporaryFolder();
@@ -73,6 +73,43 @@ describe('interrupted runs', () => {
     const partial = readResults(out);
     expect(partial.complete).toBe(false);
     expect(partial.runs.length).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('interrupted runs, cohorts (the runs of a repeat train together)', () => {
+  const args = ['run', '--epochs', '4', '--samples', '2000', '--test-samples', '200', '--backend', 'wasm', '--schedulers', 'step,cosine,cyclic', '--no-chart', '--jobs', '1', '--repeats', '2', '--engine', 'cohort'];
+
+  it('Ctrl-C saves every finished run of the finished cohorts, and --resume finishes the file as if never stopped', async () => {
+    const folder = temporaryFolder();
+    const out = join(folder, 'results.json');
+    const stopped = await interruptAfter(args, out, 3, 'SIGINT');
+    expect(stopped.status).toBe(130);
+    expect(stopped.stderr).toMatch(/interrupted \(SIGINT\): 3 finished run\(s\) saved in .*results\.json, marked incomplete/);
+    const partial = readResults(out);
+    expect(partial.complete).toBe(false);
+    expect(partial.runs.map((run) => `${run.label}#${run.repeat}`)).toEqual(['step#0', 'cosine#0', 'cyclic#0']);
+    for (const run of partial.runs) expect(run.history).toHaveLength(4);
+
+    const resumed = await runLrCompare([...args, '--quiet', '--out', out, '--resume']);
+    expect(resumed.status, resumed.stderr).toBe(0);
+    const finished = readResults(out);
+    expect(finished.complete).toBe(true);
+    expect(finished.runs.slice(0, 3)).toEqual(partial.runs);
+
+    const uninterrupted = join(folder, 'uninterrupted.json');
+    expect((await runLrCompare([...args, '--quiet', '--out', uninterrupted])).status).toBe(0);
+    expect(untimed(finished)).toEqual(untimed(readResults(uninterrupted)));
+  });
+
+  it('SIGTERM exits 143 with the partial file while worker processes train cohorts', async () => {
+    const folder = temporaryFolder();
+    const out = join(folder, 'results.json');
+    const stopped = await interruptAfter([...args, '--jobs', '2', '--repeats', '3'], out, 3, 'SIGTERM');
+    expect(stopped.status).toBe(143);
+    const partial = readResults(out);
+    expect(partial.complete).toBe(false);
+    expect(partial.runs.length).toBeGreaterThanOrEqual(3);
+    expect(partial.runs.length).toBeLessThan(9);
   });
 });
 

@@ -63,3 +63,17 @@ export function chooseStep(backend: string, optimizer: OptimizerName): StepPlan 
   if (optimizer === 'sgd') return stepNamed(layout === 'columns' ? 'host-sgd/columns' : 'host-sgd/rows', backend);
   return stepNamed(layout, backend);
 }
+
+/**
+ * Whether the cohort step (steps/cohort.ts: the runs of a repeat on one
+ * stacked first layer) is faster than training run by run on a backend, as
+ * measured (docs/performance.md, "Cohort training"): on tensorflow and wasm
+ * it shares the per-call cost of the products among the runs. Not on cpu:
+ * its products are JavaScript loops with no per-call cost to share, and one
+ * run's 784 x 128 weights stay in the core's cache between steps where a
+ * cohort's stacked weights do not; `npm run bench` measured the cohort's
+ * products 28% slower per multiply-add there and its epoch 12% slower per run.
+ */
+export function cohortFasterOn(backend: string): boolean {
+  return backend === 'tensorflow' || backend === 'wasm';
+}

@@ -1,0 +1,57 @@
+import type { BackendName } from './backend/select.js';
+import { cohortFasterOn } from './steps/choose.js';
+import { cohortsOf, cohortSupports } from './cohort-job.js';
+import type { OptimizerName } from './optimizers.js';
+import type { RunTask } from './plan.js';
+
+/**
+ * How the runs of a comparison are trained: one after another (`per-run`,
+ * `runTrainingJob`), or the runs of each repeat together (`cohort`,
+ * `runCohortJob`: same initial weights and batches, one stacked product per
+ * step). Both give the same histories within float tolerance
+ * (test/train/cohort.test.ts); `auto` takes the cohort wherever it is
+ * supported and was measured faster.
+ */
+export const ENGINE_CHOICES = ['auto', 'cohort', 'per-run'] as const;
+export type EngineChoice = (typeof ENGINE_CHOICES)[number];
+export type Engine = Exclude<EngineChoice, 'auto'>;
+
+export function chooseEngine(choice: EngineChoice | undefined, backend: BackendName, optimizer: OptimizerName): Engine {
+  // Only plain SGD has a cohort step; the other optimizers train run by run whatever was asked.
+  if (!cohortSupports(optimizer)) return 'per-run';
+  if (choice === 'cohort' || choice === 'per-run') return choice;
+  return cohortFasterOn(backend) ? 'cohort' : 'per-run';
+}
+
+/**
+ * The units of work: with the cohort engine, the tasks of each repeat
+ * together (in plan order, at most MAX_COHORT_RUNS per cohort); per run, one
+ * task each. Tasks of different repeats never share a cohort: their seeds,
+ * and so their initial weights and batch orders, differ.
+ *
+ * With fewer cohorts than worker processes (`jobs`), the largest cohort is
+ * halved until every process has one (or every cohort is one run): the
+ * default comparison is one repeat, and one cohort in one process would
+ * leave the other cores idle while run-by-run training uses them. The split
+ * depends only on the plan and `jobs`, so a given --jobs always trains the
+ * same cohorts.
+ */
+export function workUnits(tasks: readonly RunTask[], engine: Engine, jobs = 1): RunTask[][] {
+  if (engine === 'per-run') return tasks.map((task) => [task]);
+  const byRepeat = new Map<number, RunTask[]>();
+  for (const task of tasks) {
+    const group = byRepeat.get(task.repeat);
+    if (group) group.push(task);
+    else byRepeat.set(task.repeat, [task]);
+  }
+  const units = [...byRepeat.values()].flatMap((group) => cohortsOf(group));
+  while (units.length < jobs) {
+    let largest = 0;
+    for (let i = 1; i < units.length; i++) if (units[i].length > units[largest].length) largest = i;
+    const unit = units[largest];
+    if (!unit || unit.length < 2) break;
+    const half = Math.ceil(unit.length / 2);
+    units.splice(largest, 1, unit.slice(0, half), unit.slice(half));
+  }
+  return units;
+}

@@ -1,0 +1,141 @@
+import type { MlpShape, MlpWeights } from '../../model/mlp.js';
+import { gemm } from '../../linalg/gemm.js';
+
+/** Loss sum and accuracy count of one run on one batch. */
+export interface BatchLoss {
+  readonly lossSum: number;
+  readonly correct: number;
+}
+
+/**
+ * One cohort run's small part on the host: hidden bias and relu, the output
+ * layer, softmax cross-entropy and their backward pass. The same arithmetic
+ * as `HostHead` (model/network.ts), in the same order, so the numbers are the
+ * same bit for bit, but arranged for the cohort's layout, in which everything
+ * arrives and leaves transposed (hidden x batch):
+ *
+ * - logits^T = W2^T . h^T, the hidden gradient^T = W2 . g^T: no transposes of
+ *   the 32 x 128 activations (HostHead makes two per step);
+ * - the masked hidden gradient is written straight into the run's block of
+ *   the cohort's stacked gradient;
+ * - every work array is allocated once (HostHead allocates six per step).
+ *
+ * `gemm` sums in double precision and rounds once, so a product computed as
+ * A . B or as (B^T . A^T)^T gives the same float32 result.
+ */
+export class CohortHead {
+  readonly bias1: Float32Array;
+  /** hidden x classes, row-major (as MlpWeights.kernel2). */
+  readonly kernel2: Float32Array;
+  readonly bias2: Float32Array;
+  private readonly kernel2T: Float32Array;
+  private readonly kernel2Gradient: Float32Array;
+  private readonly bias1Gradient: Float64Array;
+  private readonly bias2Gradient: Float64Array;
+  private readonly exponentials: Float64Array;
+  private rows = -1;
+  private hiddenT = new Float32Array(0);
+  private logitsT = new Float32Array(0);
+  private gradient = new Float32Array(0);
+  private gradientT = new Float32Array(0);
+
+  constructor(
+    readonly shape: MlpShape,
+    weights: MlpWeights,
+  ) {
+    this.bias1 = weights.bias1.slice();
+    this.kernel2 = weights.kernel2.slice();
+    this.bias2 = weights.bias2.slice();
+    const { hidden, classes } = shape;
+    this.kernel2T = new Float32Array(hidden * classes);
+    this.kernel2Gradient = new Float32Array(hidden * classes);
+    this.bias1Gradient = new Float64Array(hidden);
+    this.bias2Gradient = new Float64Array(classes);
+    this.exponentials = new Float64Array(classes);
+  }
+
+  private resize(rows: number): void {
+    if (rows === this.rows) return;
+    const { hidden, classes } = this.shape;
+    this.hiddenT = new Float32Array(hidden * rows);
+    this.logitsT = new Float32Array(classes * rows);
+    this.gradient = new Float32Array(rows * classes);
+    this.gradientT = new Float32Array(classes * rows);
+    this.rows = rows;
+  }
+
+  /**
+   * Forward, loss, backward and SGD update for one batch. `productT` is this
+   * run's x . W1 transposed (hidden x batch, no bias yet); the masked hidden
+   * gradient, already scaled by `gradientScale` (-lr), goes to `out` at
+   * `outOffset` (hidden x batch), for the first layer's update.
+   */
+  step(productT: Float32Array, labels: ArrayLike<number>, gradientScale: number, out: Float32Array, outOffset: number): BatchLoss {
+    const rows = labels.length;
+    this.resize(rows);
+    const { hidden: units, classes } = this.shape;
+    const { bias1, kernel2, bias2, kernel2T, hiddenT, logitsT, gradient, gradientT, exponentials } = this;
+    // h^T = relu(P^T + b1), rounded to float32 before relu, NaN kept, as tfjs and HostHead.
+    for (let j = 0, i = 0; j < units; j++) {
+      const bias = bias1[j];
+      for (let r = 0; r < rows; r++, i++) {
+        hiddenT[i] = productT[i] + bias;
+        if (hiddenT[i] < 0) hiddenT[i] = 0;
+      }
+    }
+    for (let j = 0; j < units; j++) for (let c = 0; c < classes; c++) kernel2T[c * units + j] = kernel2[j * classes + c];
+    gemm(kernel2T, hiddenT, logitsT, classes, units, rows);
+    for (let c = 0, i = 0; c < classes; c++) for (let r = 0; r < rows; r++, i++) logitsT[i] += bias2[c];
+
+    // Softmax cross-entropy per sample (a column of logits^T), as hostCrossEntropy.
+    const bias2Gradient = this.bias2Gradient.fill(0);
+    let lossSum = 0;
+    let correct = 0;
+    for (let r = 0; r < rows; r++) {
+      const label = labels[r];
+      let largest = logitsT[r];
+      let argMax = 0;
+      for (let c = 1; c < classes; c++) {
+        const value = logitsT[c * rows + r];
+        if (value > largest) {
+          largest = value;
+          argMax = c;
+        }
+      }
+      if (argMax === label) correct++;
+      let total = 0;
+      for (let c = 0; c < classes; c++) {
+        exponentials[c] = Math.exp(logitsT[c * rows + r] - largest);
+        total += exponentials[c];
+      }
+      lossSum += largest + Math.log(total) - logitsT[label * rows + r];
+      for (let c = 0; c < classes; c++) {
+        const probability = exponentials[c] / total;
+        const value = (c === label ? probability - 1 : probability) / rows;
+        // Rounded to float32 and then scaled in float32, as HostHead does.
+        const scaled = Math.fround(Math.fround(value) * gradientScale);
+        gradient[r * classes + c] = scaled;
+        gradientT[c * rows + r] = scaled;
+        bias2Gradient[c] += value;
+      }
+    }
+
+    const kernel2Gradient = this.kernel2Gradient;
+    gemm(hiddenT, gradient, kernel2Gradient, units, rows, classes);
+    // The hidden gradient^T = W2 . g^T, with the weights before this step's update.
+    gemm(kernel2, gradientT, out.subarray(outOffset, outOffset + units * rows), units, classes, rows);
+    const bias1Gradient = this.bias1Gradient.fill(0);
+    for (let r = 0; r < rows; r++) {
+      for (let j = 0; j < units; j++) {
+        // relu's derivative: 1 where the pre-activation was positive, i.e. where h > 0.
+        const at = outOffset + j * rows + r;
+        if (!(hiddenT[j * rows + r] > 0)) out[at] = 0;
+        bias1Gradient[j] += out[at];
+      }
+    }
+    for (let j = 0; j < units; j++) bias1[j] += Math.fround(bias1Gradient[j]);
+    for (let i = 0; i < kernel2.length; i++) kernel2[i] += kernel2Gradient[i];
+    for (let c = 0; c < classes; c++) bias2[c] += Math.fround(Math.fround(bias2Gradient[c]) * gradientScale);
+    return { lossSum, correct };
+  }
+}
