@@ -15,6 +15,10 @@ export default {
   // The machine has 2 cores shared by several engineers.
   concurrency: 2,
   coverageAnalysis: 'perTest',
+  // Static mutants (module-level tables such as the catalogue's definitions) run
+  // every test for each mutant: 37% of the schedulers' mutants but 92% of the
+  // time. They are reported as Ignored and listed in docs/testing.md.
+  ignoreStatic: true,
   reporters: ['html', 'json', 'clear-text', 'progress'],
   clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true },
   tempDirName: '.stryker-tmp',

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -49,6 +49,51 @@ describe('IDX reader', () => {
     writeFileSync(path, idx([5], [9, 8, 7, 6, 5]).subarray(0, 11));
     expect(() => readIdxFile(path, 2)).toThrow(/truncated IDX file/);
     expect(() => readIdxFile(join(folder, 'missing'), 2)).toThrow(/cannot read data file .*missing: no such file/);
+  });
+});
+
+describe('IDX reader messages', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'idx-'));
+  const parse = (bytes: Uint8Array) => () => parseIdx(bytes, 'f');
+
+  it.each([
+    ['fewer than 4 bytes', new Uint8Array([0, 0, 8]), 'f: not an IDX file (only 3 bytes)'],
+    ['a second magic byte that is not zero', new Uint8Array([0, 1, 8, 1, 0, 0, 0, 0]), 'f: not an IDX file (bad magic number; expected it to start with two zero bytes)'],
+    ['a type code other than unsigned bytes', idx([1], [3], 0x0d), 'f: IDX type code 0x0d is not supported (only unsigned bytes, 0x08)'],
+    ['no dimensions (exactly 4 bytes)', new Uint8Array([0, 0, 8, 0]), 'f: IDX file declares no dimensions'],
+    ['a truncated header', idx([4, 28, 28], []).subarray(0, 9), 'f: truncated IDX header (9 of 16 bytes)'],
+    ['a truncated body', idx([3, 2, 2], [1, 2, 3, 4, 5]), 'f: truncated IDX file (21 bytes, but its header [3 x 2 x 2] needs 28)'],
+    ['trailing bytes', idx([1], [1, 2]), 'f: corrupted IDX file (10 bytes, but its header [1] needs 9)'],
+  ])('refuses %s with one exact line', (_what, bytes, message) => {
+    expect(parse(bytes)).toThrow(new UsageError(message));
+  });
+
+  it('reads the header of a file shorter than the largest possible header', () => {
+    const path = join(folder, 'tiny');
+    writeFileSync(path, new Uint8Array([0, 0]));
+    expect(() => readIdxFile(path, 1)).toThrow(new UsageError(`${path}: not an IDX file (only 2 bytes)`));
+  });
+
+  it('names the reason a path cannot be opened', () => {
+    const file = join(folder, 'plain');
+    writeFileSync(file, idx([1], [1]));
+    expect(() => readIdxFile(join(file, 'below'), 1)).toThrow(new UsageError(`cannot open ${file}/below: ENOTDIR`));
+    expect(() => readIdxFile(join(folder, 'missing'), 1)).toThrow(new UsageError(`cannot open ${folder}/missing: no such file`));
+  });
+
+  it('reads items of several values and closes the file it opened, also when refusing it', () => {
+    const path = join(folder, 'images');
+    writeFileSync(path, idx([3, 1, 2], [1, 2, 3, 4, 5, 6]));
+    const before = readdirSync('/proc/self/fd').length;
+    for (let i = 0; i < 20; i++) {
+      const read = readIdxFile(path, 2);
+      expect(read.shape).toEqual([2, 1, 2]);
+      expect(Array.from(read.data)).toEqual([1, 2, 3, 4]);
+      expect(readIdxFile(path, 9).shape).toEqual([3, 1, 2]);
+    }
+    writeFileSync(path, idx([3, 1, 2], [1, 2, 3]));
+    for (let i = 0; i < 20; i++) expect(() => readIdxFile(path, 1)).toThrow(UsageError);
+    expect(readdirSync('/proc/self/fd').length).toBe(before);
   });
 });
 
