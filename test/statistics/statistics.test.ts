@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RunResult, RunSummary } from '../../src/results/results.js';
-import { compareSchedulers, describeValues, holmAdjust, pairedTTest } from '../../src/results/statistics.js';
+import { compareSchedulers, describeValues, holmAdjust, pairedTTest, welchTTest } from '../../src/results/statistics.js';
 import { studentTCdf, studentTQuantile } from '../../src/results/student-t.js';
 
 describe("Student's t distribution", () => {
@@ -90,5 +90,25 @@ describe('comparing schedulers across repeats', () => {
     expect(stats.conclusion).toMatch(/No significance can be judged from one run/);
     // sqrt(0.944 * 0.056 / 2000) = 0.00514
     expect(stats.conclusion).toMatch(/standard error of 0\.51 points/);
+  });
+});
+
+describe('zero spread (regression: identical non-zero differences gave p = 0)', () => {
+  it('cannot judge identical non-zero differences, and finds no difference in identical zeros', () => {
+    expect(pairedTTest([0.002, 0.002, 0.002])).toEqual({ meanDifference: 0.002, pValue: null });
+    expect(pairedTTest([0, 0])).toEqual({ meanDifference: 0, pValue: 1 });
+    expect(welchTTest([0.9, 0.9], [0.8, 0.8])).toEqual({ meanDifference: 0.9 - 0.8, pValue: null });
+    expect(welchTTest([0.9, 0.9], [0.9, 0.9])).toEqual({ meanDifference: 0, pValue: 1 });
+  });
+
+  it('leaves a scheduler that lost by the same margin in every repeat unjudged, within noise, not significantly worse', () => {
+    // b loses exactly 0.002 to a in both repeats: no spread, so no p-value.
+    const runs = [run('a', 0, 0.95), run('b', 0, 0.948), run('a', 1, 0.96), run('b', 1, 0.958)];
+    const stats = compareSchedulers(runs, 2000);
+    expect(stats.schedulers[1].versusBest).toEqual({ meanDifference: 0.95 - 0.948, pairs: 2, pValue: null, adjustedPValue: null, significant: null });
+    expect(stats.withinNoise).toEqual(['a', 'b']);
+    expect(stats.conclusion).toBe(
+      'Best: a (best validation accuracy 95.50% over 2 repeats). Within noise of it (Holm-adjusted paired t-test, p >= 0.05): b. Significantly worse: none.',
+    );
   });
 });
