@@ -17,8 +17,11 @@ import { interrupted, lrCompare, realRun, temporaryFolder } from './helpers.js';
 
 const CHROMIUM = process.env.LR_COMPARE_CHROMIUM ?? '/usr/bin/chromium';
 const SKIP = process.env.LR_COMPARE_BROWSER_TESTS === 'skip';
-/** Screenshots stay for people to look at (results/ is not committed). */
-const SCREENSHOTS = resolve(__dirname, '../../results/screenshots');
+/**
+ * Screenshots for people to look at: in a temporary folder (the checkout may
+ * be read-only), or in LR_COMPARE_SCREENSHOTS when set.
+ */
+const SCREENSHOTS = process.env.LR_COMPARE_SCREENSHOTS ? resolve(process.env.LR_COMPARE_SCREENSHOTS) : temporaryFolder('lr-compare-screenshots-');
 const DECADES = 'step:step_size=1,gamma=0.1';
 
 let context: BrowserContext;
@@ -144,10 +147,17 @@ describe.skipIf(SKIP)('the HTML report in headless Chromium', () => {
     const tooltip = page.locator('#vg-tooltip-element.visible');
     await tooltip.waitFor({ timeout: 10_000 });
     const text = await tooltip.innerText();
-    expect(text).toMatch(/scheduler/);
-    expect(text).toMatch(/epoch/);
-    expect(text).toMatch(/mean\s+\d\.\d{4}/);
-    expect(text).toMatch(/repeats\s+2/);
+    // The values shown are the results file's: the mean validation loss over the repeats of that scheduler at that epoch.
+    const field = (name: string) => new RegExp(`^${name}\\s+(.+)$`, 'm').exec(text)?.[1]?.trim();
+    const scheduler = field('scheduler');
+    const epoch = Number(field('epoch'));
+    const runs = results.runs.filter((run) => run.label === scheduler);
+    expect(runs.map((run) => run.repeat)).toEqual([0, 1]);
+    const losses = runs.map((run) => run.history.find((record) => record.epoch === epoch)?.validationLoss as number);
+    expect(field('mean')).toBe(((losses[0] + losses[1]) / 2).toFixed(4));
+    expect(field('min')).toBe(Math.min(...losses).toFixed(4));
+    expect(field('max')).toBe(Math.max(...losses).toFixed(4));
+    expect(field('repeats')).toBe('2');
 
     await chart.locator('.role-legend-label text', { hasText: /^none$/ }).click();
     await expect.poll(opacities).toEqual([1, 0.08, 1]);
