@@ -32,14 +32,26 @@ async function expectScheduleError(promise: Promise<unknown>, ...fragments: stri
 describe('context-dependent checks', () => {
   it('rejects warmup that covers the whole run', async () => {
     await expectScheduleError(create('cosine:warmup=20'), 'warmup=20 leaves no step of the 20-epoch run', 'warmup < 20');
-    await expect(create('cosine:warmup=20,unit=batch')).resolves.toBeDefined();
+    // In batches the run has 200 steps: 20 of linear warmup from a third of the rate, then a 180-step cosine.
+    const batchWise = await closedForm('cosine:warmup=20,unit=batch');
+    expect(batchWise.unit).toBe('batch');
+    const cosine = (j: number) => (0.1 * (1 + Math.cos((Math.PI * j) / 180))) / 2;
+    for (const [step, expected] of [[0, 0.1 / 3], [10, (0.1 * 2) / 3], [20, 0.1], [110, cosine(90)], [199, cosine(179)]]) {
+      expect(batchWise.lrAt(step), `step ${step}`).toBeCloseTo(expected, 15);
+    }
   });
 
   it('rejects onecycle total_steps smaller than the run', async () => {
     await expectScheduleError(create('onecycle:total_steps=19'), 'total_steps=19 is smaller than the 20 steps');
     await expectScheduleError(create('onecycle:total_steps=150,unit=batch'), 'total_steps=150 is smaller than the 200 steps');
     // Warmup shortens what onecycle must cover.
-    await expect(create('onecycle:total_steps=15,warmup=5')).resolves.toBeDefined();
+    // 5 warmup epochs up to onecycle's first rate (max_lr / 25), then 15 onecycle steps (PyTorch's
+    // cosine up over pct_start * 15 - 1 = 3.5 steps, down to initial / 1e4 at its last step).
+    const shortened = await closedForm('onecycle:total_steps=15,warmup=5');
+    const initial = 0.1 / 25;
+    for (const [step, expected] of [[0, initial / 3], [5, initial], [6, initial + ((0.1 - initial) * (1 - Math.cos(Math.PI / 3.5))) / 2], [19, initial / 1e4]]) {
+      expect(shortened.lrAt(step), `step ${step}`).toBeCloseTo(expected, 15);
+    }
   });
 
   it("onecycle computes step total_steps (PyTorch's last scheduler.step()) but refuses to go past it", async () => {
