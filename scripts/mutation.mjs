@@ -72,6 +72,8 @@ async function run(group) {
     htmlReporter: { fileName: join(folder, 'index.html') },
     jsonReporter: { fileName: join(folder, 'mutation.json') },
     incremental: process.env.MUTATION_INCREMENTAL === '1',
+    // MUTATION_CONCURRENCY=1 leaves a core to others (stryker.config.mjs uses 2).
+    ...(process.env.MUTATION_CONCURRENCY ? { concurrency: Number(process.env.MUTATION_CONCURRENCY) } : {}),
     incrementalFile: join(folder, 'stryker-incremental.json'),
   });
   const started = Date.now();
