@@ -130,7 +130,7 @@ describe('bad input to run', () => {
     [['--optimizer', 'adagrad'], /--optimizer.*Allowed choices are sgd, momentum, adam, rmsprop/],
     [['--backend', 'gpu'], /--backend.*Allowed choices are auto, tensorflow, wasm, cpu/],
     [['--schedulers', 'stepp'], /unknown scheduler 'stepp'/],
-    [['-s', 'step:gamma=0'], /gamma/],
+    [['-s', 'step:gamma=0'], /^lr-compare: error: scheduler 'step': gamma must be > 0, got 0\n$/],
     [['--out', '/proc/lr-compare/results.json'], /cannot write \/proc\/lr-compare\/results\.json/],
     [['--out', `${__filename}/results.json`], /cannot write .*run\.test\.ts\/results\.json: a part of the path is not a folder/],
     [['--data-dir', '/nonexistent-folder'], /missing data file: \/nonexistent-folder\/train-images-idx3-ubyte/],
