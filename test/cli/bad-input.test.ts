@@ -107,12 +107,12 @@ const CASES: [string, () => string[], RegExp][] = [
   ['run: target accuracy above 1', () => ['run', '--target-acc', '1.5'], /--target-acc.*must be > 0 and <= 1/],
   // run: schedulers
   ['run: unknown scheduler', () => ['run', '--schedulers', 'step,cosin'], /unknown scheduler 'cosin'/],
-  ['run: unknown scheduler key', () => ['run', '-s', 'step:gama=0.5'], /gama/],
-  ['run: gamma <= 0', () => ['run', '-s', 'exponential:gamma=0'], /gamma/],
-  ['run: step_size < 1', () => ['run', '-s', 'step:step_size=0'], /step_size/],
-  ['run: max_lr below base_lr', () => ['run', '-s', 'cyclic:base_lr=0.1,max_lr=0.01'], /max_lr/],
-  ['run: malformed spec', () => ['run', '-s', 'step:step_size'], /step_size/],
-  ['run: onecycle total_steps smaller than the run', () => ['run', '--epochs', '5', '-s', 'onecycle:total_steps=2'], /total_steps/],
+  ['run: unknown scheduler key', () => ['run', '-s', 'step:gama=0.5'], /^lr-compare: error: scheduler 'step' has no parameter 'gama'; valid keys: step_size, gamma, unit, warmup, warmup_start, label\n$/],
+  ['run: gamma <= 0', () => ['run', '-s', 'exponential:gamma=0'], /^lr-compare: error: scheduler 'exponential': gamma must be > 0, got 0\n$/],
+  ['run: step_size < 1', () => ['run', '-s', 'step:step_size=0'], /^lr-compare: error: scheduler 'step': step_size must be >= 1, got 0\n$/],
+  ['run: max_lr below base_lr', () => ['run', '-s', 'cyclic:base_lr=0.1,max_lr=0.01'], /^lr-compare: error: scheduler 'cyclic': max_lr \(0\.01\) must not be below base_lr \(0\.1\)\n$/],
+  ['run: malformed spec', () => ['run', '-s', 'step:step_size'], /^lr-compare: error: scheduler 'step': expected key=value, got 'step_size'; valid keys: step_size, gamma, unit, warmup, warmup_start, label\n$/],
+  ['run: onecycle total_steps smaller than the run', () => ['run', '--epochs', '5', '-s', 'onecycle:total_steps=2'], /^lr-compare: error: scheduler 'onecycle': total_steps=2 is smaller than the 5 steps the schedule must cover \(the run's steps in its unit, less warmup\); raise total_steps or leave it to its default\n$/],
   ['run: missing custom module', () => ['run', '-s', 'custom:module=./nowhere.mjs'], /nowhere\.mjs/],
   // run: files and combinations
   ['run: --resume without --out', () => ['run!', '--resume', '--epochs', '1'], /--resume needs --out/],
@@ -131,7 +131,7 @@ const CASES: [string, () => string[], RegExp][] = [
   // schedule and schedules
   ['schedule: unknown scheduler', () => ['schedule', 'warp', '--steps', '10'], /unknown scheduler 'warp'/],
   ['schedule: steps 0', () => ['schedule', 'step', '--steps', '0'], /--steps/],
-  ['schedule: bad metrics', () => ['schedule', 'plateau', '--steps', '3', '--metrics', '1,x,2'], /metrics/],
+  ['schedule: bad metrics', () => ['schedule', 'plateau', '--steps', '3', '--metrics', '1,x,2'], /^error: option '--metrics <m0,m1,\.\.\.>' argument '1,x,2' is invalid\. expected a number, got 'x' at position 2 \(comma-separated numbers\)\.\n$/],
   // report, check, compare, merge: results files
   ['report: missing file', () => ['report', file('missing.json'), '--html', file('r.html')], /cannot read results file .*missing\.json: no such file/],
   ['report: not JSON', () => ['report', file('not-json.json'), '--html', file('r.html')], /not-json\.json is not JSON/],
@@ -152,9 +152,9 @@ const CASES: [string, () => string[], RegExp][] = [
   ['merge: the same runs twice', () => ['merge', good, good, '--out', out], /appears in both/],
   ['merge: without --out', () => ['merge', good, otherEpochs], /required option '--out <file>' not specified/],
   // find-lr
-  ['find-lr: start >= end', () => ['find-lr', '--start', '1', '--end', '0.1'], /start/],
+  ['find-lr: start >= end', () => ['find-lr', '--start', '1', '--end', '0.1'], /^lr-compare: error: --start \(1\) must be smaller than --end \(0\.1\)\n$/],
   ['find-lr: steps < 10', () => ['find-lr', '--steps', '5'], /--steps/],
-  ['find-lr: unknown mode', () => ['find-lr', '--mode', 'cubic'], /mode/],
+  ['find-lr: unknown mode', () => ['find-lr', '--mode', 'cubic'], /^error: option '--mode <mode>' argument 'cubic' is invalid\. expected one of exp, linear\.\n$/],
   // issue 11, output paths: never a folder, never an input, never another output
   ['run: --out with a trailing slash', () => ['run', '--out', join(folder, 'new-folder') + '/'], /--out .*new-folder\/ is a folder; give a file name/],
   ['run: --out an existing folder', () => ['run', '--out', file('a-folder.json')], /--out .*a-folder\.json is a folder/],
