@@ -77,8 +77,8 @@ describe('IDX reader messages', () => {
   it('names the reason a path cannot be opened', () => {
     const file = join(folder, 'plain');
     writeFileSync(file, idx([1], [1]));
-    expect(() => readIdxFile(join(file, 'below'), 1)).toThrow(new UsageError(`cannot open ${file}/below: ENOTDIR`));
-    expect(() => readIdxFile(join(folder, 'missing'), 1)).toThrow(new UsageError(`cannot open ${folder}/missing: no such file`));
+    expect(() => readIdxFile(join(file, 'below'), 1)).toThrow(new UsageError(`cannot read data file ${file}/below: a part of the path is not a folder`));
+    expect(() => readIdxFile(join(folder, 'missing'), 1)).toThrow(new UsageError(`cannot read data file ${folder}/missing: no such file`));
   });
 
   it('reads items of several values and closes the file it opened, also when refusing it', () => {
