@@ -8,7 +8,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DeviceDataset } from '../../src/data/batches.js';
 import { loadMnist, type MnistSplits } from '../../src/data/mnist.js';
-import { UsageError } from '../../src/errors.js';
+import { ScheduleSpecError } from '../../src/errors.js';
 import { ARTICLE_MLP, initialWeights } from '../../src/model/mlp.js';
 import { createScheduler, parseSchedulerSpec } from '../../src/schedulers/index.js';
 import type { MetricDrivenScheduler } from '../../src/schedulers/types.js';
@@ -87,6 +87,11 @@ describe('plateau in a training job', () => {
     ['plateau:mode=min,monitor=val_acc', 'plateau: monitor=val_acc with mode=min would cut the rate while the accuracy rises; use mode=min with val_loss, mode=max with val_acc'],
     ['plateau:monitor=val_acc', 'plateau: monitor=val_acc with mode=min would cut the rate while the accuracy rises; use mode=min with val_loss, mode=max with val_acc'],
   ])('refuses %s', async (text, message) => {
-    await expect(plateau(text)).rejects.toThrow(new UsageError(message));
+    const error = await plateau(text).then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
+    expect(error).toBeInstanceOf(ScheduleSpecError);
+    expect(error).toMatchObject({ message, code: 'invalid-value', parameter: 'monitor' });
   });
 });
