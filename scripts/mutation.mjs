@@ -6,7 +6,8 @@
  * that a run can be resumed group by group on a shared 2-core machine. Each
  * group writes reports/mutation/GROUP/index.html and mutation.json; at the end
  * the mutation score of every module and group is printed from those JSON
- * reports. `--scores` prints the scores of the existing reports without running.
+ * reports. `--scores` prints the scores of the existing reports without running;
+ * `--survivors` lists their surviving mutants too.
  * Exit code 1 when a group that was run or read scores below MINIMUM_SCORE.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -39,7 +40,9 @@ const GROUPS = {
 };
 
 const args = process.argv.slice(2);
-const scoresOnly = args.includes('--scores');
+const scoresOnly = args.includes('--scores') || args.includes('--survivors');
+/** --survivors: also list every surviving or uncovered mutant (file:line, mutator, replacement). */
+const listSurvivors = args.includes('--survivors');
 const chosen = args.filter((arg) => !arg.startsWith('--'));
 for (const name of chosen) {
   if (!(name in GROUPS)) {
@@ -101,6 +104,12 @@ for (const group of groups) {
   for (const [file, { mutants }] of Object.entries(files).sort()) {
     all.push(...mutants);
     console.log(line(`  ${file}`, score(mutants)));
+    if (listSurvivors) {
+      for (const mutant of mutants.filter((m) => UNDETECTED.has(m.status))) {
+        const replacement = String(mutant.replacement ?? '').replace(/\s+/g, ' ').slice(0, 80);
+        console.log(`    ${mutant.status} ${file}:${mutant.location.start.line}:${mutant.location.start.column} ${mutant.mutatorName}: ${replacement}`);
+      }
+    }
   }
   const total = score(all);
   console.log(line(`  ${group} (group)`, total));
