@@ -113,7 +113,8 @@ describe('a custom schedule that never returns', () => {
     const out = join(folder, 'interrupted.json');
     const loads = join(folder, 'loads.log');
     // The module hangs from its second load on: the check before training passes, the run of 'custom' hangs after 'none' finished.
-    const args = [...BASE, '--schedulers', 'none', '-s', `custom:module=${MODULES}/hangs-from-second-load.mjs`, '--out', out];
+    // One run at a time: a cohort builds every schedule of the repeat before it trains, so 'none' would never finish first.
+    const args = [...BASE, '--engine', 'per-run', '--schedulers', 'none', '-s', `custom:module=${MODULES}/hangs-from-second-load.mjs`, '--out', out];
     const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, LR_COMPARE_TEST_LOADS: loads, LR_COMPARE_CUSTOM_TIMEOUT: '600' } });
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
