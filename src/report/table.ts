@@ -1,4 +1,5 @@
-import { duration, fixed, percent, rate } from './format.js';
+import { rate } from '../format-rate.js';
+import { duration, fixed, percent } from './format.js';
 import { wrapText } from './fit-table.js';
 import { renderTable, type OutputFormat, type TableModel } from './formats.js';
 import type { ResultsFile, RunResult } from '../results/results.js';
