@@ -16,8 +16,6 @@ import { maxOf } from '../extent.js';
 import { duration } from './format.js';
 import { colorEnabled, displayMode, padEnd, paint, truncate, visibleWidth, type DisplayMode, type Environment, type ProgressTarget } from './terminal.js';
 
-export type { DisplayMode, ProgressTarget } from './terminal.js';
-
 /** Blocks on screen, so that a signal handler can clear them before printing (see stopLiveOutput). */
 const onScreen = new Set<LiveBlock>();
 
