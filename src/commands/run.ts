@@ -18,7 +18,7 @@ import { runComparison, type ComparisonRequest } from '../train/comparison.js';
 import { parseShard } from '../train/plan.js';
 import { suggestBaseLearningRate } from '../train/lr-finder.js';
 import { createTaskProgress, type TaskProgress } from '../report/live.js';
-import { rate } from '../report/format.js';
+import { rate } from '../format-rate.js';
 import type { ResolvedSchedulerSpec } from '../schedulers/types.js';
 import { readResultsFile } from '../results/results-file.js';
 import { choiceOption, collect, integerOption } from './options.js';

@@ -10,6 +10,7 @@
  * Every form shows every cell of its model: only the layout changes.
  */
 import Table from 'cli-table3';
+import { maxOf } from '../extent.js';
 import type { TableModel } from './formats.js';
 import { paint, visibleWidth } from './terminal.js';
 
@@ -56,14 +57,14 @@ export function renderBorderless(model: TableModel, color = false): string {
   });
   for (const row of model.rows) table.push([...row]);
   const lines = table.toString().split('\n').map((line) => line.trimEnd());
-  const headLines = Math.max(...model.head.map((cell) => cell.split('\n').length));
-  const width = Math.max(...lines.map(visibleWidth));
+  const headLines = maxOf(model.head.map((cell) => cell.split('\n').length));
+  const width = maxOf(lines.map(visibleWidth));
   const out = [...lines.slice(0, headLines), '─'.repeat(width)];
   if (!multiLine) return [...out, ...lines.slice(headLines)].join('\n');
   // Blank lines make the rows of two-line cells readable.
   let at = headLines;
   for (const row of model.rows) {
-    const height = Math.max(...row.map((cell) => cell.split('\n').length));
+    const height = maxOf(row.map((cell) => cell.split('\n').length));
     if (at > headLines) out.push('');
     out.push(...lines.slice(at, at + height));
     at += height;
@@ -106,7 +107,7 @@ function hardSplit(text: string, width: number): string[] {
 /** One block per row: its first cell as a title, then "header  value" per other column. */
 export function renderBlocks(model: TableModel, width: number, color = false): string {
   const names = model.head.map((cell) => cell.replace(/\s*\n\s*/g, ' '));
-  const nameWidth = Math.min(Math.max(...names.slice(1).map(visibleWidth)), Math.max(8, Math.floor(width * 0.4)));
+  const nameWidth = Math.min(maxOf(names.slice(1).map(visibleWidth)), Math.max(8, Math.floor(width * 0.4)));
   const indent = '  ';
   const blocks = model.rows.map((row) => {
     const lines = wrapWords(row[0].replace(/\s*\n\s*/g, ' '), width).map((line) => paint(line, 'bold', color));
@@ -129,7 +130,7 @@ export function renderBlocks(model: TableModel, width: number, color = false): s
 }
 
 function widest(text: string): number {
-  return Math.max(...text.split('\n').map(visibleWidth));
+  return maxOf(text.split('\n').map(visibleWidth));
 }
 
 /**

@@ -10,14 +10,6 @@ export function fixed(value: number | null | undefined, digits = 4): string {
   return value.toFixed(digits);
 }
 
-/** Learning rates span decades: 0.1, 0.00312, 1.2e-7. */
-export function rate(value: number | null | undefined): string {
-  if (value == null || !Number.isFinite(value)) return 'n/a';
-  if (value === 0) return '0';
-  const magnitude = Math.abs(value);
-  return magnitude >= 1e-3 && magnitude < 1e4 ? String(Number(value.toPrecision(4))) : value.toExponential(2);
-}
-
 export function duration(seconds: number): string {
   if (!Number.isFinite(seconds)) return 'n/a';
   if (seconds < 60) return `${seconds.toFixed(1)}s`;

@@ -12,10 +12,9 @@
  */
 import cliCursor from 'cli-cursor';
 import { createLogUpdate } from 'log-update';
+import { maxOf } from '../extent.js';
 import { duration } from './format.js';
 import { colorEnabled, displayMode, padEnd, paint, truncate, visibleWidth, type DisplayMode, type Environment, type ProgressTarget } from './terminal.js';
-
-export type { DisplayMode, ProgressTarget } from './terminal.js';
 
 /** Blocks on screen, so that a signal handler can clear them before printing (see stopLiveOutput). */
 const onScreen = new Set<LiveBlock>();
@@ -174,10 +173,10 @@ export function fitLine(parts: LineParts, width: number, color = false): string 
  */
 export function fitRows(rows: readonly LineParts[], width: number, color = false): string[] {
   if (rows.length === 0) return [];
-  const parts = Math.max(...rows.map((row) => row.optional?.length ?? 0));
+  const parts = maxOf(rows.map((row) => row.optional?.length ?? 0));
   const { min, max } = rows[0].barWidth ?? { min: 6, max: 24 };
-  const columnWidth = (column: number) => Math.max(0, ...rows.map((row) => visibleWidth(row.optional?.[column] ?? '')));
-  const textWidth = Math.max(...rows.map((row) => visibleWidth(row.text)));
+  const columnWidth = (column: number) => Math.max(0, maxOf(rows.map((row) => visibleWidth(row.optional?.[column] ?? ''))));
+  const textWidth = maxOf(rows.map((row) => visibleWidth(row.text)));
   for (let kept = parts; kept >= 0; kept--) {
     const widths = Array.from({ length: kept }, (_, column) => columnWidth(column));
     const body = textWidth + widths.reduce((sum, w) => sum + 2 + w, 0);

@@ -1,11 +1,10 @@
 import type { RunResult } from '../results/results.js';
-import type { EpochRecord } from '../train/job.js';
+import type { EpochRecord } from '../results/results.js';
 import type { RunTask } from '../train/plan.js';
-import { duration, fixed, percent, rate } from './format.js';
+import { rate } from '../format-rate.js';
+import { duration, fixed, percent } from './format.js';
 import { fitLine, fitRows, LiveBlock, type LiveBlockOptions } from './live.js';
 import { padEnd, paint, truncate, visibleWidth, type ProgressTarget } from './terminal.js';
-
-export type { ProgressTarget } from './terminal.js';
 
 interface ActiveRun {
   readonly label: string;

@@ -1,4 +1,5 @@
-import { duration, fixed, percent, rate } from './format.js';
+import { rate } from '../format-rate.js';
+import { duration, fixed, percent } from './format.js';
 import { wrapText } from './fit-table.js';
 import { renderTable, type OutputFormat, type TableModel } from './formats.js';
 import type { ResultsFile, RunResult } from '../results/results.js';
@@ -42,13 +43,6 @@ function points(value: number | null | undefined, digits = 2): string {
   return value == null || !Number.isFinite(value) ? 'n/a' : (100 * value).toFixed(digits);
 }
 
-/** Learning rates with three significant digits: 0.0698, 3.81e-3 stays readable. */
-function shortRate(value: number | null | undefined): string {
-  if (value == null || !Number.isFinite(value)) return 'n/a';
-  if (value === 0) return '0';
-  const magnitude = Math.abs(value);
-  return magnitude >= 1e-3 && magnitude < 1e4 ? String(Number(value.toPrecision(3))) : value.toExponential(1);
-}
 
 /** The single-run table for narrow terminals: two-line headers, no % signs, losses to 3 decimals. */
 function singleRunNarrowModel(results: ResultsFile): TableModel {
@@ -63,7 +57,7 @@ function singleRunNarrowModel(results: ResultsFile): TableModel {
         `${fixed(s.lowestValidationLoss, 3)} (${s.lowestValidationLossEpoch})`,
         fixed(s.finalValidationLoss, 3),
         points(s.testAccuracy),
-        shortRate(s.finalLearningRate),
+        rate(s.finalLearningRate, 3),
         duration(s.seconds),
       ];
     }),

@@ -8,6 +8,7 @@ import { LABEL_DESCRIPTION, LABEL_KEY, ORIGIN_TITLES, SHARED_PARAMS } from './de
 import type { ParamDefinition } from './params.js';
 import { describeAllowed, describeDefault } from './params.js';
 import { ALL_SCHEDULERS, ARTICLE_SCHEDULERS, SCHEDULER_REGISTRY } from './registry.js';
+import { maxOf } from '../extent.js';
 
 /** Run-dependent defaults are stated in this term; every rendering defines it. */
 const SCHEDULE_LENGTH =
@@ -110,14 +111,14 @@ export function renderCatalogueSummary(): string {
   const lines: string[] = [`Schedulers by origin (* = in '${ALL_SCHEDULERS}'; 'lr-compare schedules' lists parameters, ranges, differences):`];
   for (const group of groups()) {
     lines.push(` ${group.title}:`);
-    const rows = group.members.map((definition) => [
+    const rows = group.members.map((definition): [name: string, text: string] => [
       definition.name + (isArticle(definition) ? '*' : ''),
       `${definition.pytorch.replace(/^(torch\.optim\.lr_scheduler|keras\.optimizers\.schedules|keras\.callbacks|transformers|optax|timm\.scheduler)\./, '')}: ${definition.summary}`,
     ]);
-    const width = Math.max(...rows.map(([name]) => name!.length));
+    const width = maxOf(rows.map(([name]) => name.length));
     for (const [name, text] of rows) {
-      const prefix = `  ${name!.padEnd(width)}  `;
-      lines.push(...wrap(text!, prefix, ' '.repeat(prefix.length)));
+      const prefix = `  ${name.padEnd(width)}  `;
+      lines.push(...wrap(text, prefix, ' '.repeat(prefix.length)));
     }
   }
   return [

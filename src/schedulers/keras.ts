@@ -5,7 +5,7 @@
  */
 import { ScheduleSpecError } from '../errors.js';
 import type { SchedulerDefinition } from './definition.js';
-import type { ParamDefinition } from './params.js';
+import type { ParamDefinition, ParamRecord } from './params.js';
 import { booleanParam, numberParam, optionalListParam, optionalNumberParam } from './params.js';
 
 const DECAY_STEPS_REQUIRED: ParamDefinition = {
@@ -24,9 +24,14 @@ const DECAY_RATE_REQUIRED: ParamDefinition = {
 };
 const STAIRCASE: ParamDefinition = { key: 'staircase', type: 'boolean', default: false, description: 'Floor p: decay in discrete steps.' };
 
-function decayPeriods(step: number, decaySteps: number, staircase: boolean): number {
-  const p = step / decaySteps;
-  return staircase ? Math.floor(p) : p;
+/** p = step / decay_steps, floored with staircase=true: the exponent of ExponentialDecay, the divisor term of InverseTimeDecay. */
+function decayPeriodsOf(params: ParamRecord): { decayRate: number; periods: (step: number) => number } {
+  const decaySteps = numberParam(params, 'decay_steps');
+  const staircase = booleanParam(params, 'staircase');
+  return {
+    decayRate: numberParam(params, 'decay_rate'),
+    periods: (step) => (staircase ? Math.floor(step / decaySteps) : step / decaySteps),
+  };
 }
 
 export const exponentialDecayScheduler: SchedulerDefinition = {
@@ -37,10 +42,8 @@ export const exponentialDecayScheduler: SchedulerDefinition = {
   differs: 'PyTorch ExponentialLR multiplies by gamma every step; Keras spreads decay_rate over decay_steps steps (gamma = decay_rate^(1/decay_steps)), and staircase=true is StepLR(step_size=decay_steps, gamma=decay_rate).',
   params: [DECAY_STEPS_REQUIRED, DECAY_RATE_REQUIRED, STAIRCASE],
   build({ params, baseLr }) {
-    const decaySteps = numberParam(params, 'decay_steps');
-    const decayRate = numberParam(params, 'decay_rate');
-    const staircase = booleanParam(params, 'staircase');
-    return { kind: 'closed-form', warmupTarget: baseLr, lrAt: (step) => baseLr * decayRate ** decayPeriods(step, decaySteps, staircase) };
+    const { decayRate, periods } = decayPeriodsOf(params);
+    return { kind: 'closed-form', warmupTarget: baseLr, lrAt: (step) => baseLr * decayRate ** periods(step) };
   },
 };
 
@@ -52,10 +55,8 @@ export const inverseTimeDecayScheduler: SchedulerDefinition = {
   differs: 'PyTorch has no inverse-time class (LambdaLR(lambda t: 1 / (1 + decay_rate * t / decay_steps)) is it); Hugging Face inverse_sqrt decays with the square root instead.',
   params: [DECAY_STEPS_REQUIRED, DECAY_RATE_REQUIRED, STAIRCASE],
   build({ params, baseLr }) {
-    const decaySteps = numberParam(params, 'decay_steps');
-    const decayRate = numberParam(params, 'decay_rate');
-    const staircase = booleanParam(params, 'staircase');
-    return { kind: 'closed-form', warmupTarget: baseLr, lrAt: (step) => baseLr / (1 + decayRate * decayPeriods(step, decaySteps, staircase)) };
+    const { decayRate, periods } = decayPeriodsOf(params);
+    return { kind: 'closed-form', warmupTarget: baseLr, lrAt: (step) => baseLr / (1 + decayRate * periods(step)) };
   },
 };
 

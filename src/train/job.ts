@@ -11,9 +11,6 @@ import { hasDiverged } from './divergence.js';
 import type { OptimizerName } from './optimizers.js';
 import { chooseStep, stepNamed, type StepName } from './steps/choose.js';
 
-// The record types live with the results schema; re-exported for report/progress.ts, which imports them from here.
-export type { EpochRecord, Evaluation } from '../results/results.js';
-
 export interface JobOutcome {
   readonly history: EpochRecord[];
   /** Test metrics of the final weights. */

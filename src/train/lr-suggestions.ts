@@ -1,4 +1,4 @@
-import { rate } from '../report/format.js';
+import { rate } from '../format-rate.js';
 import type { OptimizerName } from './optimizers.js';
 
 /**

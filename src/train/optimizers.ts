@@ -20,9 +20,6 @@ export function createOptimizer(name: OptimizerName, learningRate: number): tf.O
   }
 }
 
-// Setting the effective rate is the callbacks' job; lr-compare's engine (lr-finder) imports it from here too.
-export { effectiveLearningRate, setLearningRate } from '../callbacks/optimizer-rate.js';
-
 /**
  * Frees an optimizer's tensors. tfjs' MomentumOptimizer.dispose forgets the
  * learning-rate scalar it inherits from SGD, one tensor per run.

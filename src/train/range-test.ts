@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { batchesPerEpoch } from '../data/batches.js';
 import { UsageError } from '../errors.js';
-import { rate } from '../report/format.js';
+import { rate } from '../format-rate.js';
 import { createScheduler, parseSchedulerSpec } from '../schedulers/index.js';
 import type { ClosedFormScheduler } from '../schedulers/types.js';
 import { LearningRateScheduler } from '../callbacks/learning-rate-scheduler.js';

@@ -9,7 +9,7 @@ import type { EpochRecord } from '../results/results.js';
 import type { BackendName } from './backend/select.js';
 import { runCohortJob } from './cohort-job.js';
 import { chooseEngine, type EngineChoice } from './engine.js';
-import { runTrainingJob, type JobOutcome } from './job.js';
+import { runTrainingJob, type JobOutcome, type TrainingJob } from './job.js';
 import type { OptimizerName } from './optimizers.js';
 import type { RunTask } from './plan.js';
 
@@ -71,10 +71,11 @@ export class TaskRunner {
     return this.weights.values;
   }
 
-  async run(task: RunTask, onEpochEnd?: (record: EpochRecord) => void): Promise<RunResult> {
-    const outcome = await runTrainingJob({
+  /** What every run of a repeat shares, whichever way it is trained: all of a job but its schedule(s). */
+  private repeatJob(seed: number): Omit<TrainingJob, 'scheduler' | 'onEpochEnd' | 'step'> {
+    return {
       shape: this.shape,
-      initialWeights: this.weightsFor(task.seed),
+      initialWeights: this.weightsFor(seed),
       train: this.data.train,
       validation: this.validation,
       test: this.test,
@@ -82,9 +83,15 @@ export class TaskRunner {
       batchSize: this.setup.batchSize,
       optimizer: this.setup.optimizer,
       baseLearningRate: this.setup.lr,
-      seed: task.seed,
-      scheduler: await createScheduler(task.spec, this.context),
+      seed,
       callbacks: this.callbacks,
+    };
+  }
+
+  async run(task: RunTask, onEpochEnd?: (record: EpochRecord) => void): Promise<RunResult> {
+    const outcome = await runTrainingJob({
+      ...this.repeatJob(task.seed),
+      scheduler: await createScheduler(task.spec, this.context),
       onEpochEnd,
     });
     return this.resultOf(task, outcome);
@@ -115,20 +122,7 @@ export class TaskRunner {
         onFinished: (outcome: JobOutcome) => onFinished(task, this.resultOf(task, outcome)),
       });
     }
-    await runCohortJob({
-      shape: this.shape,
-      initialWeights: this.weightsFor(seed),
-      train: this.data.train,
-      validation: this.validation,
-      test: this.test,
-      epochs: this.setup.epochs,
-      batchSize: this.setup.batchSize,
-      optimizer: this.setup.optimizer,
-      baseLearningRate: this.setup.lr,
-      seed,
-      callbacks: this.callbacks,
-      members,
-    });
+    await runCohortJob({ ...this.repeatJob(seed), members });
   }
 
   private resultOf(task: RunTask, outcome: JobOutcome): RunResult {

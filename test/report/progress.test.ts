@@ -3,7 +3,7 @@ import { stopLiveOutput, createTaskProgress } from '../../src/report/live.js';
 import { MAX_RUN_LINES, ProgressReporter } from '../../src/report/progress.js';
 import type { RunResult, RunSummary } from '../../src/results/results.js';
 import { parseSchedulerSpec } from '../../src/schedulers/index.js';
-import type { EpochRecord } from '../../src/train/job.js';
+import type { EpochRecord } from '../../src/results/results.js';
 import type { RunTask } from '../../src/train/plan.js';
 import { VirtualTerminal } from './virtual-terminal.js';
 

@@ -10,7 +10,8 @@ import { createScheduler, parseSchedulerSpec } from '../../src/schedulers/index.
 import { selectBackend, type BackendName } from '../../src/train/backend/select.js';
 import { runCohortJob, type CohortJob } from '../../src/train/cohort-job.js';
 import { chooseEngine, workUnits } from '../../src/train/engine.js';
-import { runTrainingJob, type EpochRecord, type JobOutcome } from '../../src/train/job.js';
+import type { EpochRecord } from '../../src/results/results.js';
+import { runTrainingJob, type JobOutcome } from '../../src/train/job.js';
 import { planRuns } from '../../src/train/plan.js';
 import { YieldToEventLoop } from '../../src/train/yield.js';
 

@@ -12,7 +12,8 @@ import type { ClosedFormScheduler, MetricDrivenScheduler } from '../../src/sched
 import { selectBackend } from '../../src/train/backend/select.js';
 import { LearningRateScheduler } from '../../src/callbacks/learning-rate-scheduler.js';
 import { evaluate, runTrainingJob, type TrainingJob } from '../../src/train/job.js';
-import { createOptimizer, effectiveLearningRate, OPTIMIZER_CHOICES } from '../../src/train/optimizers.js';
+import { effectiveLearningRate } from '../../src/callbacks/optimizer-rate.js';
+import { createOptimizer, OPTIMIZER_CHOICES } from '../../src/train/optimizers.js';
 import { epochOrder } from '../../src/data/random.js';
 
 let data: MnistSplits;

@@ -1,11 +1,6 @@
 import type { MlpShape, MlpWeights } from '../../model/mlp.js';
 import { gemm } from '../../linalg/gemm.js';
-
-/** Loss sum and accuracy count of one run on one batch. */
-export interface BatchLoss {
-  readonly lossSum: number;
-  readonly correct: number;
-}
+import type { BatchLoss } from './train-step.js';
 
 /**
  * One cohort run's small part on the host: hidden bias and relu, the output

@@ -3,7 +3,8 @@ import type { DeviceDataset } from '../../data/batches.js';
 import type { MlpShape, MlpWeights } from '../../model/mlp.js';
 import { hostCrossEntropy } from '../../model/network.js';
 import { gemm } from '../../linalg/gemm.js';
-import { CohortHead, type BatchLoss } from './cohort-head.js';
+import { CohortHead } from './cohort-head.js';
+import type { BatchLoss } from './train-step.js';
 
 /**
  * Plain-SGD training of k runs at once that share their data: the same

@@ -1,7 +1,8 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../../data/mnist.js';
 import type { MlpVariables } from '../../model/network.js';
-import { createOptimizer, disposeOptimizer, setLearningRate } from '../optimizers.js';
+import { setLearningRate } from '../../callbacks/optimizer-rate.js';
+import { createOptimizer, disposeOptimizer } from '../optimizers.js';
 import type { BatchLoss, StepBatch, StepContext, TrainStep } from './train-step.js';
 
 /** A batch's loss (weights before the update) and the gradients of the mean loss, keyed by variable name. */
