@@ -86,13 +86,17 @@ export function createOptimizer(name: OptimizerName, learningRate: number, setti
         weightDecay: settings.weightDecay ?? ADAMW_DEFAULTS.weightDecay,
       });
     case 'schedulefree_sgd':
-    case 'schedulefree_adamw':
-      return new ScheduleFreeOptimizer(learningRate, name === 'schedulefree_sgd' ? 'sgd' : 'adamw', {
+    case 'schedulefree_adamw': {
+      const optimizer = new ScheduleFreeOptimizer(learningRate, name === 'schedulefree_sgd' ? 'sgd' : 'adamw', {
         ...SCHEDULE_FREE_DEFAULTS,
         beta: settings.momentum ?? SCHEDULE_FREE_DEFAULTS.beta,
         weightDecay: settings.weightDecay ?? SCHEDULE_FREE_DEFAULTS.weightDecay,
         warmupSteps: settings.warmupSteps ?? SCHEDULE_FREE_DEFAULTS.warmupSteps,
       });
+      // Ready to train, so that model.fit (find-lr, library users) can step it; with no state yet this moves no weight.
+      optimizer.useTrainingWeights();
+      return optimizer;
+    }
   }
 }
 

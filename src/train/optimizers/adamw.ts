@@ -91,4 +91,10 @@ export class AdamWOptimizer extends tf.Optimizer {
   getConfig(): tf.serialization.ConfigDict {
     return { learningRate: this.learningRate, ...this.settings, beta1: this.beta1 };
   }
+
+  /** A fresh copy from getConfig (the range test trains one); Serializable's default would pass the config as the rate. */
+  static override fromConfig<T extends tf.serialization.Serializable>(_cls: tf.serialization.SerializableConstructor<T>, config: tf.serialization.ConfigDict): T {
+    const { learningRate, beta1, beta2, epsilon, weightDecay } = config as unknown as AdamWSettings & { learningRate: number };
+    return new AdamWOptimizer(learningRate, { beta1, beta2, epsilon, weightDecay }) as unknown as T;
+  }
 }

@@ -147,6 +147,14 @@ export class ScheduleFreeOptimizer extends tf.Optimizer {
   getConfig(): tf.serialization.ConfigDict {
     return { learningRate: this.learningRate, variant: this.variant, ...this.settings };
   }
+
+  /** A fresh copy from getConfig (the range test trains one), in training mode like createOptimizer's. */
+  static override fromConfig<T extends tf.serialization.Serializable>(_cls: tf.serialization.SerializableConstructor<T>, config: tf.serialization.ConfigDict): T {
+    const { learningRate, variant, ...settings } = config as unknown as ScheduleFreeSettings & { learningRate: number; variant: 'sgd' | 'adamw' };
+    const copy = new ScheduleFreeOptimizer(learningRate, variant, settings);
+    copy.useTrainingWeights();
+    return copy as unknown as T;
+  }
 }
 
 /** torch.lerp: start + weight (end - start), computed from the nearer end as PyTorch does for weight >= 0.5. */
