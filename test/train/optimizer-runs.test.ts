@@ -17,6 +17,8 @@ import { selectBackend } from '../../src/train/backend/select.js';
 import { runComparison } from '../../src/train/comparison.js';
 import { evaluate, runTrainingJob, type TrainingJob } from '../../src/train/job.js';
 import { stepNamed } from '../../src/train/steps/choose.js';
+import { LearningRateScheduler } from '../../src/callbacks/learning-rate-scheduler.js';
+import { createOptimizer, disposeOptimizer, effectiveMomentum } from '../../src/train/optimizers.js';
 
 let data: MnistSplits;
 let validation: DeviceDataset;
@@ -70,6 +72,26 @@ describe('momentum cycling in a training job', () => {
     const fixed = await runTrainingJob(job({ optimizer: 'sgd', scheduler: await onecycle('onecycle:unit=batch,cycle_momentum=false') }));
     expect(cycled.history.every((record) => record.momentum === undefined)).toBe(true);
     expect(cycled.history.map((record) => record.loss)).toEqual(fixed.history.map((record) => record.loss));
+  });
+});
+
+describe('learningRateScheduler on an optimizer (model.fit, a loop of your own)', () => {
+  it("sets the schedule's momentum where the optimizer's update reads it, and leaves plain SGD's alone", async () => {
+    const scheduler = await onecycle('onecycle');
+    for (const name of ['momentum', 'adam', 'adamw', 'rmsprop'] as const) {
+      const optimizer = createOptimizer(name, 0.1);
+      const callback = new LearningRateScheduler(scheduler, { optimizer, stepsPerEpoch: BATCHES });
+      await callback.onTrainBegin();
+      await callback.onEpochBegin(1);
+      expect(effectiveMomentum(optimizer), name).toBeCloseTo(scheduler.momentumAt!(1), 6);
+      disposeOptimizer(optimizer);
+    }
+    const sgd = createOptimizer('sgd', 0.1);
+    const callback = new LearningRateScheduler(scheduler, { optimizer: sgd, stepsPerEpoch: BATCHES });
+    await callback.onTrainBegin();
+    await callback.onEpochBegin(1);
+    expect(effectiveMomentum(sgd)).toBeUndefined();
+    disposeOptimizer(sgd);
   });
 });
 
