@@ -171,4 +171,17 @@ describe('a comparison that mixes optimizers', () => {
     // Paired statistics over the repeats, as for any comparison.
     expect(JSON.stringify(results.statistics)).toContain('sf');
   });
+
+  it('with the cohort engine, trains a run whose spec names another optimizer run by run, as the per-run engine does', async () => {
+    const request = {
+      specs: [parseSchedulerSpec('step'), parseSchedulerSpec('none:label=sf,optimizer=schedulefree_sgd')],
+      epochs: 2, lr: 0.05, batchSize: 32, optimizer: 'sgd' as const, seed: 4, repeats: 1, samples: 200, valSplit: 0.2,
+      testSamples: 50, targetAcc: 0.5, backend: 'cpu' as const, jobs: 1,
+    };
+    const cohort = await runComparison({ ...request, engine: 'cohort' });
+    const perRun = await runComparison({ ...request, engine: 'per-run' });
+    const sf = (results: typeof cohort) => results.runs.find((run) => run.label === 'sf')!;
+    expect(sf(cohort).optimizer?.name).toBe('schedulefree_sgd');
+    expect(sf(cohort).history.map((record) => record.loss)).toEqual(sf(perRun).history.map((record) => record.loss));
+  });
 });
