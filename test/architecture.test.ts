@@ -24,7 +24,7 @@ function layerOf(file: string): { name: string; rank: number } {
   if (path.startsWith('schedulers/')) return { name: 'schedulers', rank: 1 };
   // library/: schedule() and the typed factories, the schedules' public face (issue 13).
   if (path.startsWith('library/')) return { name: 'library schedules', rank: 1.5 };
-  if (path.startsWith('callbacks/') || path === 'train/optimizers.ts') return { name: 'callbacks', rank: 2 };
+  if (path.startsWith('callbacks/') || path === 'train/optimizers.ts' || path.startsWith('train/optimizers/')) return { name: 'callbacks', rank: 2 };
   if (path.startsWith('linalg/')) return { name: 'engine/linalg', rank: 3.0 };
   if (path.startsWith('data/')) return { name: 'engine/data', rank: 3.1 };
   if (path.startsWith('model/')) return { name: 'engine/model', rank: 3.2 };

@@ -63,15 +63,31 @@ def context(base_lr: float, epochs: int, batches_per_epoch: int = 1) -> dict:
     return {"baseLr": base_lr, "epochs": epochs, "batchesPerEpoch": batches_per_epoch}
 
 
-def new_optimizer(base_lr: float) -> torch.optim.Optimizer:
-    # One dummy parameter: schedulers only read and write param_groups[0]["lr"].
-    return SGD([torch.zeros(1, requires_grad=True)], lr=base_lr)
+def new_optimizer(base_lr: float, optimizer: str = "sgd") -> torch.optim.Optimizer:
+    # One dummy parameter: schedulers only read and write param_groups[0]["lr"] (and the momentum).
+    params = [torch.zeros(1, requires_grad=True)]
+    if optimizer == "momentum":
+        return SGD(params, lr=base_lr, momentum=0.9)
+    if optimizer == "adam":
+        return torch.optim.Adam(params, lr=base_lr)
+    return SGD(params, lr=base_lr)
+
+
+def momentum_of(optimizer: torch.optim.Optimizer) -> float:
+    """The momentum the optimizer's next step uses: SGD's momentum, Adam's beta1."""
+    group = optimizer.param_groups[0]
+    return float(group["betas"][0] if "betas" in group else group["momentum"])
 
 
 def closed_form_case(spec: str, ctx: dict, steps: int, factory: Factory, torch_call: str,
-                     warmup: int = 0, warmup_start: float = 1.0 / 3) -> dict:
-    """A step-driven schedule; with warmup, exactly SequentialLR([LinearLR, S], [warmup])."""
-    optimizer = new_optimizer(ctx["baseLr"])
+                     warmup: int = 0, warmup_start: float = 1.0 / 3, optimizer_name: str = "sgd") -> dict:
+    """A step-driven schedule; with warmup, exactly SequentialLR([LinearLR, S], [warmup]).
+
+    With optimizer_name "momentum" (SGD, momentum=0.9) or "adam", the case also records the
+    momentum (SGD's momentum, Adam's beta1) used during every step: what CyclicLR and
+    OneCycleLR cycle when cycle_momentum=True.
+    """
+    optimizer = new_optimizer(ctx["baseLr"], optimizer_name)
     if warmup > 0:
         # The list literal builds LinearLR first, then S: PyTorch's results depend on that
         # order (e.g. OneCycleLR overwrites group["initial_lr"], CyclicLR does not).
@@ -86,11 +102,17 @@ def closed_form_case(spec: str, ctx: dict, steps: int, factory: Factory, torch_c
     else:
         scheduler = factory(optimizer)
     lrs = []
+    momentums = []
     for _ in range(steps):
         lrs.append(float(optimizer.param_groups[0]["lr"]))
+        momentums.append(momentum_of(optimizer))
         optimizer.step()
         scheduler.step()
-    return {"spec": spec, "context": ctx, "steps": steps, "torch": torch_call, "lr": lrs}
+    case = {"spec": spec, "context": ctx, "steps": steps, "torch": torch_call, "lr": lrs}
+    if optimizer_name != "sgd":
+        case["optimizer"] = optimizer_name
+        case["momentum"] = momentums
+    return case
 
 
 def plateau_case(spec: str, ctx: dict, metrics: list[float], torch_kwargs: dict,
@@ -258,9 +280,11 @@ def plateau_cases() -> list[dict]:
     ]
 
 
-def cyclic(o, base_lr=0.001, max_lr=0.1, step_size_up=20, step_size_down=None, mode="triangular", gamma=1.0):
+def cyclic(o, base_lr=0.001, max_lr=0.1, step_size_up=20, step_size_down=None, mode="triangular", gamma=1.0,
+           cycle_momentum=False, base_momentum=0.8, max_momentum=0.9):
     return CyclicLR(o, base_lr=base_lr, max_lr=max_lr, step_size_up=step_size_up, step_size_down=step_size_down,
-                    mode=mode, gamma=gamma, cycle_momentum=False)
+                    mode=mode, gamma=gamma, cycle_momentum=cycle_momentum, base_momentum=base_momentum,
+                    max_momentum=max_momentum)
 
 
 def cyclic_cases() -> list[dict]:
@@ -281,14 +305,39 @@ def cyclic_cases() -> list[dict]:
         closed_form_case("cyclic:step_size_up=5,warmup=4", context(0.05, 30), 30,
                          lambda o: cyclic(o, step_size_up=5),
                          "CyclicLR(base_lr=0.001, max_lr=0.1, step_size_up=5)", warmup=4),
+        # Momentum cycles inversely to the rate (cycle_momentum=True, PyTorch's default) on
+        # SGD with momentum, and beta1 on Adam; every mode, warmup, and cycle_momentum=False.
+        closed_form_case("cyclic:step_size_up=5,step_size_down=7", context(0.1, 40), 40,
+                         lambda o: cyclic(o, step_size_up=5, step_size_down=7, cycle_momentum=True),
+                         "CyclicLR(base_lr=0.001, max_lr=0.1, step_size_up=5, step_size_down=7, cycle_momentum=True, "
+                         "base_momentum=0.8, max_momentum=0.9)", optimizer_name="momentum"),
+        closed_form_case("cyclic:step_size_up=4,mode=triangular2,base_momentum=0.7,max_momentum=0.95", context(0.1, 30), 30,
+                         lambda o: cyclic(o, step_size_up=4, mode="triangular2", cycle_momentum=True,
+                                          base_momentum=0.7, max_momentum=0.95),
+                         "CyclicLR(base_lr=0.001, max_lr=0.1, step_size_up=4, mode='triangular2', cycle_momentum=True, "
+                         "base_momentum=0.7, max_momentum=0.95)", optimizer_name="momentum"),
+        closed_form_case("cyclic:base_lr=0.01,max_lr=0.05,step_size_up=5,mode=exp_range,gamma=0.9", context(0.1, 30), 30,
+                         lambda o: cyclic(o, base_lr=0.01, max_lr=0.05, step_size_up=5, mode="exp_range", gamma=0.9,
+                                          cycle_momentum=True),
+                         "CyclicLR(base_lr=0.01, max_lr=0.05, step_size_up=5, mode='exp_range', gamma=0.9, "
+                         "cycle_momentum=True) on Adam (beta1 cycles)", optimizer_name="adam"),
+        closed_form_case("cyclic:step_size_up=5,warmup=4", context(0.05, 30), 30,
+                         lambda o: cyclic(o, step_size_up=5, cycle_momentum=True),
+                         "CyclicLR(base_lr=0.001, max_lr=0.1, step_size_up=5, cycle_momentum=True)", warmup=4,
+                         optimizer_name="momentum"),
+        closed_form_case("cyclic:step_size_up=5,cycle_momentum=false", context(0.1, 20), 20,
+                         lambda o: cyclic(o, step_size_up=5, cycle_momentum=False),
+                         "CyclicLR(base_lr=0.001, max_lr=0.1, step_size_up=5, cycle_momentum=False)",
+                         optimizer_name="momentum"),
     ]
 
 
 def onecycle(o, max_lr=0.1, total_steps=None, pct_start=0.3, anneal_strategy="cos", div_factor=25.0,
-             final_div_factor=1e4, three_phase=False):
+             final_div_factor=1e4, three_phase=False, cycle_momentum=False, base_momentum=0.85, max_momentum=0.95):
     return OneCycleLR(o, max_lr=max_lr, total_steps=total_steps, pct_start=pct_start,
                       anneal_strategy=anneal_strategy, div_factor=div_factor,
-                      final_div_factor=final_div_factor, three_phase=three_phase, cycle_momentum=False)
+                      final_div_factor=final_div_factor, three_phase=three_phase, cycle_momentum=cycle_momentum,
+                      base_momentum=base_momentum, max_momentum=max_momentum)
 
 
 def onecycle_cases() -> list[dict]:
@@ -317,6 +366,27 @@ def onecycle_cases() -> list[dict]:
         # total_steps: the run's steps after warmup (30 - 6).
         closed_form_case("onecycle:warmup=6", context(0.1, 30), 30, lambda o: onecycle(o, total_steps=24),
                          "OneCycleLR(max_lr=0.1, total_steps=24)", warmup=6),
+        # Momentum inverse to the rate: max_momentum -> base_momentum -> max_momentum.
+        closed_form_case("onecycle", context(0.1, 50), 50, lambda o: onecycle(o, total_steps=50, cycle_momentum=True),
+                         "OneCycleLR(max_lr=0.1, total_steps=50, cycle_momentum=True, base_momentum=0.85, "
+                         "max_momentum=0.95)", optimizer_name="momentum"),
+        closed_form_case("onecycle:three_phase=true,anneal_strategy=linear,base_momentum=0.8,max_momentum=0.9",
+                         context(0.1, 40), 40,
+                         lambda o: onecycle(o, total_steps=40, three_phase=True, anneal_strategy="linear",
+                                            cycle_momentum=True, base_momentum=0.8, max_momentum=0.9),
+                         "OneCycleLR(max_lr=0.1, total_steps=40, three_phase=True, anneal_strategy='linear', "
+                         "cycle_momentum=True, base_momentum=0.8, max_momentum=0.9)", optimizer_name="momentum"),
+        closed_form_case("onecycle:unit=batch", context(0.1, 4, 10), 40,
+                         lambda o: onecycle(o, total_steps=40, cycle_momentum=True),
+                         "OneCycleLR(max_lr=0.1, total_steps=40, cycle_momentum=True) on Adam (beta1 cycles)",
+                         optimizer_name="adam"),
+        closed_form_case("onecycle:warmup=6", context(0.1, 30), 30,
+                         lambda o: onecycle(o, total_steps=24, cycle_momentum=True),
+                         "OneCycleLR(max_lr=0.1, total_steps=24, cycle_momentum=True)", warmup=6,
+                         optimizer_name="momentum"),
+        closed_form_case("onecycle:cycle_momentum=false", context(0.1, 20), 20,
+                         lambda o: onecycle(o, total_steps=20, cycle_momentum=False),
+                         "OneCycleLR(max_lr=0.1, total_steps=20, cycle_momentum=False)", optimizer_name="momentum"),
     ]
 
 

@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { schedule, type ScheduleSpec } from '../library/schedule.js';
 import type { Scheduler } from '../schedulers/types.js';
+import { setMomentum } from './optimizer-momentum.js';
 import { configuredLearningRate, setLearningRate } from './optimizer-rate.js';
 
 /** What to schedule: a spec string (`'cosine:t_max=50'`), a spec from `schedules.*`, or a scheduler already built. */
@@ -27,9 +28,10 @@ export interface LearningRateSchedulerOptions {
   readonly optimizer?: tf.Optimizer;
   /**
    * Receives each new rate instead of an optimizer: for a loop that passes the
-   * rate to its training step explicitly (lr-compare's engine does).
+   * rate to its training step explicitly (lr-compare's engine does). `momentum`
+   * is the momentum of a schedule that cycles it (cyclic, onecycle), else undefined.
    */
-  readonly onRate?: (learningRate: number) => void;
+  readonly onRate?: (learningRate: number, momentum?: number) => void;
 }
 
 function isScheduler(source: ScheduleSource): source is Scheduler {
@@ -44,6 +46,7 @@ export class LearningRateScheduler extends tf.Callback {
   private stepsPerEpoch: number | undefined;
   private epoch = 0;
   private lastRate = Number.NaN;
+  private lastMomentum: number | undefined = Number.NaN;
 
   constructor(
     private readonly source: ScheduleSource,
@@ -73,17 +76,23 @@ export class LearningRateScheduler extends tf.Callback {
     return undefined;
   }
 
-  private apply(rate: number): void {
-    if (rate !== this.lastRate) {
-      if (this.options.onRate) this.options.onRate(rate);
-      else setLearningRate(this.optimizer, rate);
+  private apply(rate: number, momentum?: number): void {
+    if (rate !== this.lastRate || momentum !== this.lastMomentum) {
+      if (this.options.onRate) this.options.onRate(rate, momentum);
+      else {
+        setLearningRate(this.optimizer, rate);
+        // As PyTorch's cycle_momentum; optimizers without a momentum (plain SGD, schedule-free) keep theirs.
+        if (momentum !== undefined) setMomentum(this.optimizer, momentum);
+      }
     }
     this.lastRate = rate;
+    this.lastMomentum = momentum;
   }
 
   /** Builds a spec for this run (each fit starts it again); a Scheduler given as such keeps its state. */
   override async onTrainBegin(): Promise<void> {
     this.lastRate = Number.NaN;
+    this.lastMomentum = Number.NaN;
     this.stepsPerEpoch = this.options.stepsPerEpoch ?? this.fitStepsPerEpoch();
     if (isScheduler(this.source)) return;
     const fitEpochs = (this.params as { epochs?: unknown } | undefined)?.epochs;
@@ -104,7 +113,7 @@ export class LearningRateScheduler extends tf.Callback {
     this.epoch = epoch;
     const scheduler = this.built;
     if (scheduler.kind === 'metric-driven') this.apply(scheduler.currentLr());
-    else if (scheduler.unit === 'epoch') this.apply(scheduler.lrAt(epoch));
+    else if (scheduler.unit === 'epoch') this.apply(scheduler.lrAt(epoch), scheduler.momentumAt?.(epoch));
   }
 
   override async onBatchBegin(batch: number): Promise<void> {
@@ -113,7 +122,8 @@ export class LearningRateScheduler extends tf.Callback {
       if (this.stepsPerEpoch === undefined) {
         throw new Error('a unit=batch schedule needs the batches per epoch: give options.stepsPerEpoch (fit could not tell)');
       }
-      this.apply(scheduler.lrAt(this.epoch * this.stepsPerEpoch + batch));
+      const step = this.epoch * this.stepsPerEpoch + batch;
+      this.apply(scheduler.lrAt(step), scheduler.momentumAt?.(step));
     }
   }
 

@@ -6,7 +6,7 @@ import { LIMITS } from '../limits.js';
 import { firstNonFiniteJsonNumber } from '../parse-number.js';
 import { readInputText } from '../read-input.js';
 import { BACKEND_CHOICES, type BackendChoice } from '../train/backend/select.js';
-import { OPTIMIZER_CHOICES, type OptimizerName } from '../train/optimizers.js';
+import { MAX_WEIGHT_DECAY, OPTIMIZER_CHOICES, type OptimizerName } from '../train/optimizers.js';
 import { describeRange, integerOption, numberOption, type NumberRange } from './options.js';
 
 /**
@@ -20,6 +20,7 @@ export interface ExperimentOptions {
   lr: number | 'auto';
   batchSize: number;
   optimizer: OptimizerName;
+  weightDecay?: number;
   seed: number;
   repeats: number;
   samples: number;
@@ -52,6 +53,12 @@ export const EXPERIMENT_OPTIONS: readonly ExperimentOption[] = [
   { key: 'lr', flags: '--lr <rate>', description: "base learning rate, or 'auto' for the range test's suggestion (see find-lr)", kind: { type: 'number', range: { above: 0 }, orAuto: true }, default: DEFAULT_LR },
   { key: 'batchSize', flags: '--batch-size <n>', description: 'mini-batch size', kind: { type: 'integer', min: 1, max: LIMITS.batchSize }, default: 32 },
   { key: 'optimizer', flags: '--optimizer <name>', description: 'optimizer', kind: { type: 'choice', choices: OPTIMIZER_CHOICES }, default: 'sgd' },
+  {
+    key: 'weightDecay',
+    flags: '--weight-decay <lambda>',
+    description: 'weight decay of adamw (decoupled; default 0.01 as PyTorch) and schedulefree_sgd/_adamw (default 0 as the schedulefree package)',
+    kind: { type: 'number', range: { atLeast: 0, atMost: MAX_WEIGHT_DECAY } },
+  },
   { key: 'seed', flags: '--seed <n>', description: 'seed for initial weights and batch order', kind: { type: 'integer', min: 0, max: 2 ** 32 - 1 }, default: 42 },
   { key: 'repeats', flags: '--repeats <n>', description: 'runs per scheduler; repeat k uses seed + k for every scheduler', kind: { type: 'integer', min: 1, max: LIMITS.repeats }, default: 1 },
   { key: 'samples', flags: '--samples <n>', description: "the first N images of MNIST's training set", kind: { type: 'integer', min: 2, max: MNIST_TRAIN_SIZE }, default: 10000 },

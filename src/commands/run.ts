@@ -1,3 +1,4 @@
+import { WEIGHT_DECAY_OPTIMIZERS } from '../train/optimizers.js';
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -180,6 +181,9 @@ async function runCommand(options: RunOptions, command: Command): Promise<void> 
   } else {
     lr = experiment.lr;
   }
+  if (experiment.weightDecay !== undefined && !specs.some((spec) => WEIGHT_DECAY_OPTIMIZERS.includes(spec.optimizer ?? experiment.optimizer))) {
+    throw new UsageError(`--weight-decay applies to ${WEIGHT_DECAY_OPTIMIZERS.join(', ')}; no run uses one (give --optimizer or a spec's optimizer=)`);
+  }
   const request: ComparisonRequest = {
     specs,
     lrAuto,
@@ -187,6 +191,7 @@ async function runCommand(options: RunOptions, command: Command): Promise<void> 
     lr,
     batchSize: experiment.batchSize,
     optimizer: experiment.optimizer,
+    ...(experiment.weightDecay === undefined ? {} : { weightDecay: experiment.weightDecay }),
     seed: experiment.seed,
     repeats: experiment.repeats,
     samples: experiment.samples,

@@ -1,10 +1,14 @@
 /** `lr-compare schedule <spec> --steps N`: the learning rate of every step, without training. */
 import type { Command } from 'commander';
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import { UsageError } from '../errors.js';
 import {
   createScheduler,
+  cyclesMomentum,
   learningRates,
+  momentums,
+  OPTIMIZER_NAMES,
+  type OptimizerName,
   parseSchedulerSpec,
   renderCatalogueSummary,
   type ResolvedSchedulerSpec,
@@ -26,6 +30,7 @@ interface ScheduleOptions {
   epochs?: number;
   batchesPerEpoch?: number;
   metrics?: number[];
+  optimizer: OptimizerName;
   json?: boolean;
 }
 
@@ -76,9 +81,10 @@ export function renderScheduleChart(spec: ResolvedSchedulerSpec, rates: readonly
   ].join('\n');
 }
 
-/** `{"spec": "...", "lr": [...]}`, spaced like Python's json.dumps. */
-export function renderScheduleJson(spec: string, rates: readonly number[]): string {
-  return `{"spec": ${JSON.stringify(spec)}, "lr": [${rates.map((rate) => JSON.stringify(rate)).join(', ')}]}`;
+/** `{"spec": "...", "lr": [...]}` (and `"momentum": [...]` when the schedule drives it), spaced like Python's json.dumps. */
+export function renderScheduleJson(spec: string, rates: readonly number[], momentum?: readonly number[]): string {
+  const list = (values: readonly number[]) => `[${values.map((value) => JSON.stringify(value)).join(', ')}]`;
+  return `{"spec": ${JSON.stringify(spec)}, "lr": ${list(rates)}${momentum ? `, "momentum": ${list(momentum)}` : ''}}`;
 }
 
 export function register(program: Command): void {
@@ -91,7 +97,12 @@ export function register(program: Command): void {
     .option('--epochs <n>', `epochs of the run the schedule is built for (default: --steps with unit=epoch, 1 with unit=batch); at most ${LIMITS.epochs}`, integerOption(1, LIMITS.epochs))
     .option('--batches-per-epoch <n>', `mini-batches per epoch (default: 1 with unit=epoch, ceil(steps / epochs) with unit=batch); at most ${LIMITS.batchesPerEpoch}`, integerOption(1, LIMITS.batchesPerEpoch))
     .option('--metrics <m0,m1,...>', 'plateau only: the validation loss seen at the end of each step (at least steps-1 values)', parseMetrics)
-    .option('--json', 'print {"spec": "...", "lr": [...]} instead of a chart')
+    .addOption(
+      new Option('--optimizer <name>', "the run's optimizer: with momentum, adam, adamw or rmsprop, cyclic/onecycle also cycle its momentum (shown; --json adds a momentum array)")
+        .choices(OPTIMIZER_NAMES)
+        .default('sgd'),
+    )
+    .option('--json', 'print {"spec": "...", "lr": [...]} instead of a chart (plus "momentum": [...] when the schedule cycles the optimizer\'s momentum)')
     .addHelpText(
       'after',
       '\nRun-dependent defaults (cosine t_max, onecycle total_steps, multistep milestones, cosine_restarts t_0)\n' +
@@ -113,7 +124,12 @@ export function register(program: Command): void {
         throw new UsageError(`--metrics only feeds metric-driven schedulers (plateau); '${spec.name}' does not use it`);
       }
       const rates = learningRates(scheduler, options.steps, options.metrics);
-      const output = options.json ? renderScheduleJson(spec.spec, rates) : renderScheduleChart(spec, rates, unit, process.stdout.columns ?? 80, process.stdout.isTTY === true);
+      // Plain sgd and schedule-free optimizers keep their momentum: the run would not cycle it, so neither does the preview.
+      const momentum = cyclesMomentum(spec.optimizer ?? options.optimizer) ? momentums(scheduler, options.steps) : undefined;
+      let output = options.json ? renderScheduleJson(spec.spec, rates, momentum) : renderScheduleChart(spec, rates, unit, process.stdout.columns ?? 80, process.stdout.isTTY === true);
+      if (momentum && !options.json) {
+        output += `\nmomentum: ${momentum[0]} at ${unit} 0 .. ${momentum[momentum.length - 1]} at ${unit} ${momentum.length - 1}, range ${Math.min(...momentum)} .. ${Math.max(...momentum)}`;
+      }
       process.stdout.write(`${output}\n`);
     });
 }

@@ -114,6 +114,12 @@ export interface CyclicParams {
   readonly mode?: 'triangular' | 'triangular2' | 'exp_range';
   /** Amplitude decay per step in exp_range mode. number in (0, 1]; default: 1. */
   readonly gamma?: number;
+  /** Cycle the momentum inversely to the rate (momentum SGD: its momentum; adam/adamw: beta1; rmsprop: its momentum); plain sgd and schedule-free optimizers keep theirs. true|false; default: true. */
+  readonly cycleMomentum?: boolean;
+  /** Momentum where the rate peaks. number in [0, 1); default: 0.8. */
+  readonly baseMomentum?: number;
+  /** Momentum where the rate is lowest. number in [0, 1); default: 0.9. */
+  readonly maxMomentum?: number;
   /** When the schedule steps: once per epoch or once per mini-batch. epoch|batch; default: epoch. */
   readonly unit?: 'epoch' | 'batch';
   /** Steps of linear warmup; the schedule then starts from its own step 0 (PyTorch's SequentialLR after LinearLR). whole number >= 0; default: 0. */
@@ -138,6 +144,12 @@ export interface OnecycleParams {
   readonly finalDivFactor?: number;
   /** Add a phase back down to the initial rate before annihilating it (the original paper). true|false; default: false. */
   readonly threePhase?: boolean;
+  /** Cycle the momentum inversely to the rate (momentum SGD: its momentum; adam/adamw: beta1; rmsprop: its momentum); plain sgd and schedule-free optimizers keep theirs. true|false; default: true. */
+  readonly cycleMomentum?: boolean;
+  /** Momentum where the rate peaks. number in [0, 1); default: 0.85. */
+  readonly baseMomentum?: number;
+  /** Momentum where the rate is lowest. number in [0, 1); default: 0.95. */
+  readonly maxMomentum?: number;
   /** When the schedule steps: once per epoch or once per mini-batch. epoch|batch; default: epoch. */
   readonly unit?: 'epoch' | 'batch';
   /** Steps of linear warmup; the schedule then starts from its own step 0 (PyTorch's SequentialLR after LinearLR). whole number >= 0; default: 0. */

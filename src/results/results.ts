@@ -1,3 +1,4 @@
+import type { OptimizerSettings } from '../train/optimizers.js';
 import type { ParamValue } from '../schedulers/types.js';
 import type { ComparisonStatistics } from './statistics.js';
 
@@ -12,6 +13,12 @@ export interface EpochRecord {
   readonly epoch: number;
   /** The learning rate at the epoch's first batch. */
   readonly learningRate: number;
+  /**
+   * The momentum at the epoch's first batch (momentum SGD's momentum, Adam/AdamW's beta1,
+   * RMSProp's momentum): cycled by cyclic/onecycle, else the optimizer's own. Absent for
+   * optimizers without one that a schedule could drive (sgd, schedule-free).
+   */
+  readonly momentum?: number;
   readonly loss: number;
   readonly accuracy: number;
   readonly validationLoss: number;
@@ -33,7 +40,10 @@ export interface RunConfiguration {
   readonly epochs: number;
   readonly lr: number;
   readonly batchSize: number;
+  /** The optimizer of runs whose spec names none; each run records its own (RunResult.optimizer). */
   readonly optimizer: string;
+  /** --weight-decay, when given (adamw and schedule-free runs). */
+  readonly weightDecay?: number;
   readonly seed: number;
   readonly repeats: number;
   readonly samples: number;
@@ -90,6 +100,8 @@ export interface RunResult {
   readonly scheduler: string;
   readonly spec: string;
   readonly params: Readonly<Record<string, ParamValue>>;
+  /** The run's optimizer and every hyperparameter it trained with (runs of one comparison may differ: `optimizer=` in a spec). */
+  readonly optimizer?: OptimizerSettings;
   /** 0-based repeat index; the seed of repeat k is shared by every scheduler. */
   readonly repeat: number;
   readonly seed: number;

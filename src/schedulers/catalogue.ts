@@ -4,7 +4,8 @@
  * docs/schedulers.md (a test keeps that file equal to this output).
  */
 import type { SchedulerDefinition, SchedulerOrigin } from './definition.js';
-import { LABEL_DESCRIPTION, LABEL_KEY, ORIGIN_TITLES, SHARED_PARAMS } from './definition.js';
+import { LABEL_DESCRIPTION, LABEL_KEY, OPTIMIZER_DESCRIPTION, OPTIMIZER_KEY, ORIGIN_TITLES, SHARED_PARAMS } from './definition.js';
+import { OPTIMIZER_NAMES } from './optimizer-names.js';
 import type { ParamDefinition } from './params.js';
 import { describeAllowed, describeDefault } from './params.js';
 import { ALL_SCHEDULERS, ARTICLE_SCHEDULERS, SCHEDULER_REGISTRY } from './registry.js';
@@ -77,6 +78,7 @@ function paramRows(params: readonly ParamDefinition[]): string[][] {
 }
 
 const LABEL_ROW = [LABEL_KEY, 'text', 'default the spec', LABEL_DESCRIPTION];
+const OPTIMIZER_ROW = [OPTIMIZER_KEY, OPTIMIZER_NAMES.join('|'), 'default --optimizer', OPTIMIZER_DESCRIPTION];
 
 /** The full catalogue for `lr-compare schedules`. */
 export function renderCatalogue(): string {
@@ -102,7 +104,7 @@ export function renderCatalogue(): string {
     }
   }
   lines.push('Every scheduler also takes:');
-  lines.push(...padColumns([...paramRows(SHARED_PARAMS), LABEL_ROW], '    '));
+  lines.push(...padColumns([...paramRows(SHARED_PARAMS), LABEL_ROW, OPTIMIZER_ROW], '    '));
   return lines.join('\n') + '\n';
 }
 
@@ -126,7 +128,7 @@ export function renderCatalogueSummary(): string {
     GRAMMAR.replaceAll('`', ''),
     ...wrap(COMPOSITE_GRAMMAR.replaceAll('`', ''), '', ''),
     `(${SCHEDULE_LENGTH}.)`,
-    `Every scheduler also takes ${SHARED_PARAMS.map((param) => `${param.key}=${describeAllowed(param).replace(/^whole number /, 'N ').replace(/^number /, 'f ')}`).join(', ')}, ${LABEL_KEY}=text.`,
+    `Every scheduler also takes ${SHARED_PARAMS.map((param) => `${param.key}=${describeAllowed(param).replace(/^whole number /, 'N ').replace(/^number /, 'f ')}`).join(', ')}, ${LABEL_KEY}=text, ${OPTIMIZER_KEY}=NAME.`,
   ].join('\n');
 }
 
@@ -139,6 +141,7 @@ function markdownParamTable(params: readonly ParamDefinition[], withLabel: boole
     (param) => `| \`${param.key}\` | ${markdownCell(describeAllowed(param))} | ${markdownCell(describeDefault(param))} | ${markdownCell(param.description)} |`,
   );
   if (withLabel) rows.push(`| \`${LABEL_KEY}\` | text | the spec as written | ${markdownCell(LABEL_DESCRIPTION)} |`);
+  if (withLabel) rows.push(`| \`${OPTIMIZER_KEY}\` | ${OPTIMIZER_NAMES.join(' \\| ')} | --optimizer | ${markdownCell(OPTIMIZER_DESCRIPTION)} |`);
   return ['| parameter | type and range | default | description |', '| --- | --- | --- | --- |', ...rows];
 }
 

@@ -57,12 +57,17 @@ export async function buildSchedulePart(spec: ResolvedSchedulerSpec, baseLr: num
       return { spec: partSpec, part: (await buildSchedulePart(partSpec, baseLr, partSteps)).part };
     },
   });
-  const main: JoinPart = built.kind === 'metric-driven' ? built : { kind: 'closed-form', lrAt: built.lrAt };
+  const main: JoinPart =
+    built.kind === 'metric-driven' ? built : { kind: 'closed-form', lrAt: built.lrAt, ...(built.momentumAt ? { momentumAt: built.momentumAt } : {}) };
   if (warmup === 0) return { part: main, unit };
   const target = built.kind === 'closed-form' ? built.warmupTarget : baseLr;
   const ramp: JoinPart = { kind: 'closed-form', lrAt: (step) => linearFactorLr(target, warmupStart, 1, warmup, step) };
   const joined = join([ramp, main], [warmup], unit);
-  return { part: joined.kind === 'closed-form' ? { kind: 'closed-form', lrAt: joined.lrAt } : { kind: 'metric-driven', scheduler: joined }, unit };
+  if (joined.kind !== 'closed-form') return { part: { kind: 'metric-driven', scheduler: joined }, unit };
+  const mainMomentumAt = built.kind === 'closed-form' ? built.momentumAt : undefined;
+  // PyTorch's CyclicLR and OneCycleLR set the momentum of their step 0 when built, and LinearLR leaves it: warmup holds it.
+  const momentumAt = mainMomentumAt && ((step: number) => mainMomentumAt(step < warmup ? 0 : step - warmup));
+  return { part: { kind: 'closed-form', lrAt: joined.lrAt, ...(momentumAt ? { momentumAt } : {}) }, unit };
 }
 
 /**
@@ -82,6 +87,7 @@ export async function createScheduler(spec: ResolvedSchedulerSpec, context: Sche
   if (part.kind === 'metric-driven') return part.scheduler;
 
   const scheduleLrAt = part.lrAt;
+  const scheduleMomentumAt = part.momentumAt;
   const scheduler: ClosedFormScheduler = {
     kind: 'closed-form',
     unit,
@@ -89,6 +95,14 @@ export async function createScheduler(spec: ResolvedSchedulerSpec, context: Sche
       checkStep(step);
       return scheduleLrAt(step);
     },
+    ...(scheduleMomentumAt
+      ? {
+          momentumAt(step: number): number {
+            checkStep(step);
+            return scheduleMomentumAt(step);
+          },
+        }
+      : {}),
   };
   for (let step = 0; step < totalSteps; step++) {
     const lr = scheduler.lrAt(step);
@@ -97,6 +111,13 @@ export async function createScheduler(spec: ResolvedSchedulerSpec, context: Sche
     }
   }
   return scheduler;
+}
+
+/** The momentum during each step i = 0..steps-1, or undefined when the schedule does not cycle momentum. */
+export function momentums(scheduler: Scheduler, steps: number): number[] | undefined {
+  if (scheduler.kind !== 'closed-form' || !scheduler.momentumAt) return undefined;
+  const momentumAt = scheduler.momentumAt;
+  return Array.from({ length: steps }, (_, step) => momentumAt(step));
 }
 
 /**

@@ -1,7 +1,8 @@
 /** Cyclical learning rates: CyclicLR. */
 import { ScheduleSpecError } from '../errors.js';
 import type { SchedulerDefinition } from './definition.js';
-import { numberParam, stringParam } from './params.js';
+import { booleanParam, numberParam, stringParam } from './params.js';
+import { momentumNote, momentumParams } from './momentum.js';
 
 export const cyclicScheduler: SchedulerDefinition = {
   name: 'cyclic',
@@ -11,7 +12,7 @@ export const cyclicScheduler: SchedulerDefinition = {
   notes: [
     'Sets the rate itself: step 0 uses base_lr, not the run\'s --lr.',
     'With warmup, PyTorch\'s SequentialLR ramps toward the run\'s --lr (CyclicLR leaves the optimizer\'s initial_lr alone) and the cycle then starts at base_lr; lr-compare keeps that.',
-    'Momentum is not cycled (lr-compare schedules the learning rate only).',
+    momentumNote('0.8', '0.9', 'falls to base_momentum as the rate rises to max_lr, and back'),
   ],
   params: [
     { key: 'base_lr', type: 'number', range: { min: 0, minExclusive: true }, default: 0.001, description: 'Lower bound of each cycle.' },
@@ -26,6 +27,7 @@ export const cyclicScheduler: SchedulerDefinition = {
       description: 'triangular: constant amplitude; triangular2: amplitude halves each cycle; exp_range: amplitude x gamma^step.',
     },
     { key: 'gamma', type: 'number', range: { min: 0, minExclusive: true, max: 1 }, default: 1, description: 'Amplitude decay per step in exp_range mode.' },
+    ...momentumParams(0.8, 0.9),
   ],
   checkParams(params, where) {
     const baseLr = numberParam(params, 'base_lr');
@@ -43,6 +45,14 @@ export const cyclicScheduler: SchedulerDefinition = {
     const gamma = numberParam(params, 'gamma');
     const totalSize = stepSizeUp + stepSizeDown;
     const stepRatio = stepSizeUp / totalSize;
+    const baseMomentum = numberParam(params, 'base_momentum');
+    const maxMomentum = numberParam(params, 'max_momentum');
+    // CyclicLR.get_lr's cycle position, shared by the rate and the momentum.
+    const position = (step: number): { cycle: number; scaleFactor: number } => {
+      const cycle = Math.floor(1 + step / totalSize);
+      const x = 1.0 + step / totalSize - cycle;
+      return { cycle, scaleFactor: x <= stepRatio ? x / stepRatio : (x - 1) / (stepRatio - 1) };
+    };
     // triangular and triangular2 scale by cycle number, exp_range by step (PyTorch's scale_mode).
     const amplitudeScale = (cycle: number, step: number): number =>
       mode === 'triangular' ? 1 : mode === 'triangular2' ? 1 / 2 ** (cycle - 1) : gamma ** step;
@@ -52,12 +62,20 @@ export const cyclicScheduler: SchedulerDefinition = {
       warmupTarget: runLr,
       lrAt(step) {
         // CyclicLR.get_lr, operation for operation.
-        const cycle = Math.floor(1 + step / totalSize);
-        const x = 1.0 + step / totalSize - cycle;
-        const scaleFactor = x <= stepRatio ? x / stepRatio : (x - 1) / (stepRatio - 1);
+        const { cycle, scaleFactor } = position(step);
         const baseHeight = (maxLr - baseLr) * scaleFactor;
         return baseLr + baseHeight * amplitudeScale(cycle, step);
       },
+      ...(booleanParam(params, 'cycle_momentum')
+        ? {
+            momentumAt(step: number): number {
+              // CyclicLR.get_lr's momentum: inverse to the rate, from max_momentum down toward base_momentum.
+              const { cycle, scaleFactor } = position(step);
+              const baseHeight = (maxMomentum - baseMomentum) * scaleFactor;
+              return maxMomentum - baseHeight * amplitudeScale(cycle, step);
+            },
+          }
+        : {}),
     };
   },
 };

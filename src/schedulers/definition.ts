@@ -52,6 +52,8 @@ export type BuiltSchedule =
        * the optimizer's `initial_lr` (OneCycleLR: max_lr / div_factor).
        */
       readonly warmupTarget: number;
+      /** The momentum during each step, when the schedule cycles it (cyclic, onecycle); warmup holds momentumAt(0). */
+      readonly momentumAt?: (step: number) => number;
     }
   | { readonly kind: 'metric-driven'; readonly scheduler: MetricDrivenScheduler };
 
@@ -116,3 +118,8 @@ export const SHARED_PARAMS: readonly ParamDefinition[] = [UNIT_PARAM, WARMUP_PAR
 /** `label=` is not a parameter of the schedule: it names the run (ResolvedSchedulerSpec.label). */
 export const LABEL_KEY = 'label';
 export const LABEL_DESCRIPTION = 'Names the run in tables and results (default: the spec as written).';
+
+/** `optimizer=` is not a parameter of the schedule either: it picks the run's optimizer (ResolvedSchedulerSpec.optimizer). */
+export const OPTIMIZER_KEY = 'optimizer';
+export const OPTIMIZER_DESCRIPTION =
+  "This run's optimizer, overriding --optimizer (e.g. a schedule-free baseline among SGD runs); same seeds and batches, so runs still pair up.";

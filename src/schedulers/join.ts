@@ -12,7 +12,7 @@ import type { ClosedFormScheduler, MetricDrivenScheduler, MonitoredMetric, Sched
 
 /** A part of a join: a closed-form function of its own step, or a metric-driven scheduler. */
 export type JoinPart =
-  | { readonly kind: 'closed-form'; readonly lrAt: (step: number) => number }
+  | { readonly kind: 'closed-form'; readonly lrAt: (step: number) => number; readonly momentumAt?: (step: number) => number }
   | { readonly kind: 'metric-driven'; readonly scheduler: MetricDrivenScheduler };
 
 /** Index of the part active at `step`: the number of boundaries <= step (optax: `step >= boundary`). */

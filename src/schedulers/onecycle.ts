@@ -2,12 +2,15 @@
 import { ScheduleSpecError } from '../errors.js';
 import type { SchedulerDefinition } from './definition.js';
 import { booleanParam, numberParam, optionalNumberParam, stringParam } from './params.js';
+import { momentumParams, momentumNote } from './momentum.js';
 
 interface Phase {
   /** Last step of the phase (fractional when pct_start x total_steps is). */
   readonly endStep: number;
   readonly startLr: number;
   readonly endLr: number;
+  readonly startMomentum: number;
+  readonly endMomentum: number;
 }
 
 export const onecycleScheduler: SchedulerDefinition = {
@@ -18,7 +21,7 @@ export const onecycleScheduler: SchedulerDefinition = {
   notes: [
     'Sets the rate itself: step 0 uses max_lr / div_factor, not the run\'s --lr; the lowest rate is max_lr / div_factor / final_div_factor.',
     'With warmup, PyTorch\'s SequentialLR ramps toward max_lr / div_factor (OneCycleLR overwrites the optimizer\'s initial_lr); lr-compare keeps that.',
-    'Momentum is not cycled (lr-compare schedules the learning rate only).',
+    momentumNote('0.85', '0.95', 'falls to base_momentum while the rate warms up, then rises back as it anneals'),
   ],
   params: [
     { key: 'max_lr', type: 'number', range: { min: 0, minExclusive: true }, default: 0.1, description: 'Peak rate (PyTorch has no default; 0.1 matches cyclic\'s max_lr).' },
@@ -34,6 +37,7 @@ export const onecycleScheduler: SchedulerDefinition = {
     { key: 'div_factor', type: 'number', range: { min: 0, minExclusive: true }, default: 25, description: 'Initial rate = max_lr / div_factor.' },
     { key: 'final_div_factor', type: 'number', range: { min: 0, minExclusive: true }, default: 1e4, description: 'Final rate = initial rate / final_div_factor.' },
     { key: 'three_phase', type: 'boolean', default: false, description: 'Add a phase back down to the initial rate before annihilating it (the original paper).' },
+    ...momentumParams(0.85, 0.95),
   ],
   build({ params, scheduleSteps, where }) {
     const maxLr = numberParam(params, 'max_lr');
@@ -49,48 +53,62 @@ export const onecycleScheduler: SchedulerDefinition = {
         { code: 'invalid-context', parameter: 'total_steps' },
       );
     }
-    // OneCycleLR._schedule_phases, same float arithmetic.
+    const low = numberParam(params, 'base_momentum');
+    const high = numberParam(params, 'max_momentum');
+    // OneCycleLR._schedule_phases, same float arithmetic; momentum runs inverse to the rate.
     const phases: Phase[] = booleanParam(params, 'three_phase')
       ? [
-          { endStep: pctStart * totalSteps - 1, startLr: initialLr, endLr: maxLr },
-          { endStep: 2 * pctStart * totalSteps - 2, startLr: maxLr, endLr: initialLr },
-          { endStep: totalSteps - 1, startLr: initialLr, endLr: minLr },
+          { endStep: pctStart * totalSteps - 1, startLr: initialLr, endLr: maxLr, startMomentum: high, endMomentum: low },
+          { endStep: 2 * pctStart * totalSteps - 2, startLr: maxLr, endLr: initialLr, startMomentum: low, endMomentum: high },
+          { endStep: totalSteps - 1, startLr: initialLr, endLr: minLr, startMomentum: high, endMomentum: high },
         ]
       : [
-          { endStep: pctStart * totalSteps - 1, startLr: initialLr, endLr: maxLr },
-          { endStep: totalSteps - 1, startLr: maxLr, endLr: minLr },
+          { endStep: pctStart * totalSteps - 1, startLr: initialLr, endLr: maxLr, startMomentum: high, endMomentum: low },
+          { endStep: totalSteps - 1, startLr: maxLr, endLr: minLr, startMomentum: low, endMomentum: high },
         ];
     const annealFn =
       anneal === 'cos'
         ? (start: number, end: number, pct: number) => end + ((start - end) / 2.0) * (Math.cos(Math.PI * pct) + 1)
         : (start: number, end: number, pct: number) => (end - start) * pct + start;
+    // OneCycleLR.get_lr: the phase of `step` and the fraction of it done (the rate and the momentum share them).
+    const phaseAt = (step: number): { phase: Phase; pct: number } => {
+      // PyTorch raises past total_steps; it still computes step == total_steps (the final scheduler.step()).
+      if (step > totalSteps) {
+        throw new ScheduleSpecError(`${where}: step ${step} is past total_steps=${totalSteps}`, { code: 'invalid-rate', parameter: 'total_steps' });
+      }
+      let startStep = 0;
+      for (let i = 0; i < phases.length; i++) {
+        const phase = phases[i]!;
+        if (step <= phase.endStep || i === phases.length - 1) {
+          if (phase.endStep === startStep) {
+            // Python would raise ZeroDivisionError here.
+            throw new ScheduleSpecError(
+              `${where}: pct_start=${pctStart} with total_steps=${totalSteps} gives a phase of zero steps; change pct_start or total_steps`,
+              { code: 'invalid-value', parameter: 'pct_start' },
+            );
+          }
+          return { phase, pct: (step - startStep) / (phase.endStep - startStep) };
+        }
+        startStep = phase.endStep;
+      }
+      throw new Error('unreachable: the last phase always matches');
+    };
     return {
       kind: 'closed-form',
       // OneCycleLR overwrites group["initial_lr"], which SequentialLR restores before warmup.
       warmupTarget: initialLr,
       lrAt(step) {
-        // PyTorch raises past total_steps; it still computes step == total_steps (the final scheduler.step()).
-        if (step > totalSteps) {
-          throw new ScheduleSpecError(`${where}: step ${step} is past total_steps=${totalSteps}`, { code: 'invalid-rate', parameter: 'total_steps' });
-        }
-        // OneCycleLR.get_lr
-        let startStep = 0;
-        for (let i = 0; i < phases.length; i++) {
-          const phase = phases[i]!;
-          if (step <= phase.endStep || i === phases.length - 1) {
-            if (phase.endStep === startStep) {
-              // Python would raise ZeroDivisionError here.
-              throw new ScheduleSpecError(
-                `${where}: pct_start=${pctStart} with total_steps=${totalSteps} gives a phase of zero steps; change pct_start or total_steps`,
-                { code: 'invalid-value', parameter: 'pct_start' },
-              );
-            }
-            return annealFn(phase.startLr, phase.endLr, (step - startStep) / (phase.endStep - startStep));
-          }
-          startStep = phase.endStep;
-        }
-        throw new Error('unreachable: the last phase always matches');
+        const { phase, pct } = phaseAt(step);
+        return annealFn(phase.startLr, phase.endLr, pct);
       },
+      ...(booleanParam(params, 'cycle_momentum')
+        ? {
+            momentumAt(step: number): number {
+              const { phase, pct } = phaseAt(step);
+              return annealFn(phase.startMomentum, phase.endMomentum, pct);
+            },
+          }
+        : {}),
     };
   },
 };

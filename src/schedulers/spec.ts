@@ -8,7 +8,8 @@
 import { ScheduleSpecError, UsageError } from '../errors.js';
 import { LIMITS } from '../limits.js';
 import type { SchedulerDefinition } from './definition.js';
-import { LABEL_KEY } from './definition.js';
+import { LABEL_KEY, OPTIMIZER_KEY } from './definition.js';
+import { isOptimizerName, OPTIMIZER_NAMES, type OptimizerName } from './optimizer-names.js';
 import type { ParamRecord } from './params.js';
 import { checkParamValue, parseParamText } from './params.js';
 import { PARTS_KEY, splitTopLevel } from './spec-text.js';
@@ -20,7 +21,7 @@ export function describeScheduler(name: string): string {
 }
 
 function validKeys(definition: SchedulerDefinition): string {
-  return [...definition.params.map((param) => param.key), LABEL_KEY].join(', ');
+  return [...definition.params.map((param) => param.key), LABEL_KEY, OPTIMIZER_KEY].join(', ');
 }
 
 export function lookUpScheduler(name: string): SchedulerDefinition {
@@ -148,7 +149,7 @@ function parseSpecAt(text: string, depth: number): ResolvedSchedulerSpec {
     if (texts.length > MAX_COMPOSITE_PARTS) throw new ScheduleSpecError(`${where}: at most ${MAX_COMPOSITE_PARTS} parts, got ${texts.length}`, { code: 'invalid-value' });
     for (const part of texts) {
       const resolved = parseSpecAt(part, depth + 1);
-      for (const key of [LABEL_KEY, 'unit']) {
+      for (const key of [LABEL_KEY, OPTIMIZER_KEY, 'unit']) {
         if (new RegExp(`[:,]\\s*${key}\\s*=`).test(part.replace(/\(.*\)/s, '()'))) {
           throw new ScheduleSpecError(`${where}: '${key}=' belongs on the ${name}(...) itself, not on its part '${resolved.spec}'`, { code: 'syntax' });
         }
@@ -158,6 +159,7 @@ function parseSpecAt(text: string, depth: number): ResolvedSchedulerSpec {
   }
 
   let label: string | undefined;
+  let optimizer: OptimizerName | undefined;
   if (body !== undefined) {
     if (body.trim() === '') throw new ScheduleSpecError(`${where}: nothing after ':' in '${spec}'; write ${name} alone or ${name}:key=value,...`, { code: 'syntax' });
     const seen = new Set<string>();
@@ -175,6 +177,13 @@ function parseSpecAt(text: string, depth: number): ResolvedSchedulerSpec {
         label = value;
         continue;
       }
+      if (key === OPTIMIZER_KEY) {
+        if (!isOptimizerName(value)) {
+          throw new ScheduleSpecError(`${where}: optimizer must be one of ${OPTIMIZER_NAMES.join(', ')}, got '${value}'`, { code: 'invalid-value', parameter: key });
+        }
+        optimizer = value;
+        continue;
+      }
       const param = definition.params.find((candidate) => candidate.key === key);
       if (!param) {
         throw new ScheduleSpecError(`${where} has no parameter '${key}'; valid keys: ${validKeys(definition)}`, { code: 'unknown-parameter', parameter: key });
@@ -185,7 +194,7 @@ function parseSpecAt(text: string, depth: number): ResolvedSchedulerSpec {
   }
   // The run's name, checked once for the whole spec (a part of a composite is not a run).
   if (depth === 0) checkLabel(label ?? spec, label === undefined);
-  return Object.freeze({ label: label ?? spec, name, params: completeParams(definition, given), spec });
+  return Object.freeze({ label: label ?? spec, name, params: completeParams(definition, given), spec, ...(optimizer ? { optimizer } : {}) });
 }
 
 /**

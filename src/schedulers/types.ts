@@ -3,6 +3,8 @@
  * about tfjs; the training loop knows nothing about specific schedulers.
  */
 
+import type { OptimizerName } from './optimizer-names.js';
+
 /** When a schedule advances: once per epoch, or once per mini-batch. */
 export type StepUnit = 'epoch' | 'batch';
 
@@ -24,6 +26,14 @@ export interface ClosedFormScheduler {
   readonly kind: 'closed-form';
   readonly unit: StepUnit;
   lrAt(step: number): number;
+  /**
+   * The momentum coefficient during step `step` (momentum SGD's momentum,
+   * Adam's beta1), for schedules that cycle it as PyTorch's CyclicLR and
+   * OneCycleLR do (`cycle_momentum`); absent when the schedule leaves
+   * momentum to the optimizer. The engine applies it only to optimizers that
+   * have a momentum (optimizer-names.ts' MOMENTUM_CYCLING_OPTIMIZERS).
+   */
+  momentumAt?(step: number): number;
 }
 
 /**
@@ -57,4 +67,6 @@ export interface ResolvedSchedulerSpec {
   readonly params: Readonly<Record<string, ParamValue>>;
   /** The spec as the user wrote it (or the bare name). */
   readonly spec: string;
+  /** `optimizer=`: this run's optimizer, overriding the comparison's --optimizer; absent when not given. */
+  readonly optimizer?: OptimizerName;
 }

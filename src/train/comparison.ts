@@ -61,6 +61,7 @@ export async function runComparison(request: ComparisonRequest, hooks: Compariso
     lr: request.lr,
     batchSize: request.batchSize,
     optimizer: request.optimizer,
+    ...(request.weightDecay === undefined ? {} : { weightDecay: request.weightDecay }),
     seed: request.seed,
     repeats: request.repeats,
     samples: request.samples,

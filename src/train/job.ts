@@ -8,7 +8,7 @@ import type { EpochRecord, Evaluation } from '../results/results.js';
 import type { Scheduler } from '../schedulers/types.js';
 import { LearningRateScheduler } from '../callbacks/learning-rate-scheduler.js';
 import { hasDiverged } from './divergence.js';
-import type { OptimizerName } from './optimizers.js';
+import { cyclesMomentum, optimizerSettings, type OptimizerName, type OptimizerSettings } from './optimizers.js';
 import { chooseStep, stepNamed, type StepName } from './steps/choose.js';
 
 export interface JobOutcome {
@@ -31,6 +31,8 @@ export interface TrainingJob {
   readonly epochs: number;
   readonly batchSize: number;
   readonly optimizer: OptimizerName;
+  /** The optimizer's hyperparameters; default: optimizerSettings(optimizer). */
+  readonly optimizerSettings?: OptimizerSettings;
   readonly baseLearningRate: number;
   /** Seeds the batch order; every scheduler of a repeat gets the same one. */
   readonly seed: number;
@@ -65,13 +67,21 @@ export async function runTrainingJob(job: TrainingJob): Promise<JobOutcome> {
   const variables = new MlpVariables(job.shape, job.initialWeights);
   const backend = tf.getBackend();
   const plan = job.step ? stepNamed(job.step, backend) : chooseStep(backend, job.optimizer);
-  const trainer = plan.create({ variables, optimizer: job.optimizer, baseLearningRate: job.baseLearningRate });
+  const settings = job.optimizerSettings ?? optimizerSettings(job.optimizer);
+  const trainer = plan.create({ variables, optimizer: job.optimizer, baseLearningRate: job.baseLearningRate, settings });
   const batches = batchesPerEpoch(job.train.count, job.batchSize);
-  // The rate the scheduler set last, through the callback; every step is given it.
+  // The rate the scheduler set last, through the callback; every step is given it. Likewise the
+  // momentum of a schedule that cycles it, when the optimizer has one (plain SGD stays plain).
   let learningRate = Number.NaN;
-  const scheduling = new LearningRateScheduler(job.scheduler, { stepsPerEpoch: batches, onRate: (rate) => {
-    learningRate = rate;
-  } });
+  const takesMomentum = cyclesMomentum(job.optimizer);
+  let momentum: number | undefined;
+  const scheduling = new LearningRateScheduler(job.scheduler, {
+    stepsPerEpoch: batches,
+    onRate: (rate, scheduledMomentum) => {
+      learningRate = rate;
+      momentum = takesMomentum ? scheduledMomentum : undefined;
+    },
+  });
   const callbacks: tf.Callback[] = [scheduling, ...(job.callbacks ?? [])];
   const history: EpochRecord[] = [];
   let bestValidationLoss = Number.POSITIVE_INFINITY;
@@ -85,6 +95,7 @@ export async function runTrainingJob(job: TrainingJob): Promise<JobOutcome> {
       for (const callback of callbacks) await callback.onEpochBegin(epoch);
       // The rate of the epoch's first batch: batch-wise schedules set it only when that batch begins.
       let epochLearningRate = Number.NaN;
+      let epochMomentum: number | undefined;
       const order = epochOrder(job.train.count, job.seed, epoch);
       // The step reads each batch's 32 x 10 logits to compute the loss on the host. The backends
       // lr-compare uses run kernels synchronously, so that read waits for nothing.
@@ -92,11 +103,14 @@ export async function runTrainingJob(job: TrainingJob): Promise<JobOutcome> {
       let correctTotal = 0;
       for (let batch = 0; batch < batches; batch++) {
         for (const callback of callbacks) await callback.onBatchBegin(batch);
-        if (batch === 0) epochLearningRate = learningRate;
+        if (batch === 0) {
+          epochLearningRate = learningRate;
+          epochMomentum = takesMomentum ? (momentum ?? settings.momentum) : undefined;
+        }
         const start = batch * job.batchSize;
         const end = Math.min(start + job.batchSize, job.train.count);
         tf.tidy(() => {
-          const { lossSum, correct } = trainer.step(trainer.makeBatch(job.train, order, start, end), learningRate);
+          const { lossSum, correct } = trainer.step(trainer.makeBatch(job.train, order, start, end), learningRate, momentum);
           lossTotal += lossSum;
           correctTotal += correct;
         });
@@ -109,6 +123,7 @@ export async function runTrainingJob(job: TrainingJob): Promise<JobOutcome> {
       const record: EpochRecord = {
         epoch: epoch + 1,
         learningRate: epochLearningRate,
+        ...(epochMomentum === undefined ? {} : { momentum: epochMomentum }),
         loss,
         accuracy,
         validationLoss: validation.loss,

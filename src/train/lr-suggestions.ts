@@ -58,6 +58,10 @@ export const AUTO_RULES: Record<OptimizerName, SuggestionRule> = {
   momentum: 'steepest',
   adam: 'steepest',
   rmsprop: 'steepest',
+  // Not measured for these (issue 17 added them); the rule that won for the others.
+  adamw: 'steepest',
+  schedulefree_sgd: 'steepest',
+  schedulefree_adamw: 'steepest',
 };
 
 /** Why AUTO_RULES holds what it holds, in one line for find-lr's output. */

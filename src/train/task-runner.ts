@@ -10,7 +10,7 @@ import type { BackendName } from './backend/select.js';
 import { runCohortJob } from './cohort-job.js';
 import { chooseEngine, type EngineChoice } from './engine.js';
 import { runTrainingJob, type JobOutcome, type TrainingJob } from './job.js';
-import type { OptimizerName } from './optimizers.js';
+import { optimizerSettings, type OptimizerName, type OptimizerSettings } from './optimizers.js';
 import type { RunTask } from './plan.js';
 
 /** Everything a process needs to train any run of a comparison; plain data, so it crosses to worker processes. */
@@ -19,7 +19,10 @@ export interface TrainingSetup {
   readonly epochs: number;
   readonly lr: number;
   readonly batchSize: number;
+  /** The optimizer of runs whose spec names none (`optimizer=`). */
   readonly optimizer: OptimizerName;
+  /** --weight-decay: adamw's and the schedule-free optimizers'; undefined: their own defaults. */
+  readonly weightDecay?: number;
   readonly samples: number;
   readonly valSplit: number;
   readonly testSamples: number;
@@ -40,6 +43,20 @@ export function loadSetupData(setup: TrainingSetup): SetupData {
   const shape: MlpShape = { ...ARTICLE_MLP, inputs: data.train.features, classes: NUM_CLASSES };
   const context: ScheduleContext = { baseLr: setup.lr, epochs: setup.epochs, batchesPerEpoch: batchesPerEpoch(data.train.count, setup.batchSize) };
   return { data, shape, context };
+}
+
+/**
+ * A run's optimizer with every hyperparameter: its spec's `optimizer=` or the
+ * comparison's --optimizer, --weight-decay, schedule-free warmup over 5% of
+ * the run's batches. Runs of one comparison may differ here and still pair up
+ * (same seeds, same batches); a cohort step must only group runs whose
+ * settings are equal.
+ */
+export function runOptimizer(setup: TrainingSetup, spec: ResolvedSchedulerSpec, context: ScheduleContext): OptimizerSettings {
+  return optimizerSettings(spec.optimizer ?? setup.optimizer, {
+    ...(setup.weightDecay === undefined ? {} : { weightDecay: setup.weightDecay }),
+    totalBatches: context.epochs * context.batchesPerEpoch,
+  });
 }
 
 /**
@@ -71,8 +88,13 @@ export class TaskRunner {
     return this.weights.values;
   }
 
-  /** What every run of a repeat shares, whichever way it is trained: all of a job but its schedule(s). */
-  private repeatJob(seed: number): Omit<TrainingJob, 'scheduler' | 'onEpochEnd' | 'step'> {
+  /** The optimizer of a run and every hyperparameter it trains with: the spec's `optimizer=`, else the comparison's. */
+  optimizerOf(task: RunTask): OptimizerSettings {
+    return runOptimizer(this.setup, task.spec, this.context);
+  }
+
+  /** What every run of a repeat with one optimizer shares, whichever way it is trained: all of a job but its schedule(s). */
+  private repeatJob(seed: number, optimizer: OptimizerSettings): Omit<TrainingJob, 'scheduler' | 'onEpochEnd' | 'step'> {
     return {
       shape: this.shape,
       initialWeights: this.weightsFor(seed),
@@ -81,7 +103,8 @@ export class TaskRunner {
       test: this.test,
       epochs: this.setup.epochs,
       batchSize: this.setup.batchSize,
-      optimizer: this.setup.optimizer,
+      optimizer: optimizer.name,
+      optimizerSettings: optimizer,
       baseLearningRate: this.setup.lr,
       seed,
       callbacks: this.callbacks,
@@ -90,7 +113,7 @@ export class TaskRunner {
 
   async run(task: RunTask, onEpochEnd?: (record: EpochRecord) => void): Promise<RunResult> {
     const outcome = await runTrainingJob({
-      ...this.repeatJob(task.seed),
+      ...this.repeatJob(task.seed, this.optimizerOf(task)),
       scheduler: await createScheduler(task.spec, this.context),
       onEpochEnd,
     });
@@ -104,14 +127,21 @@ export class TaskRunner {
    * another as `run`. `onFinished` is called for each as soon as it is done.
    */
   async runCohort(
-    tasks: readonly RunTask[],
+    cohortTasks: readonly RunTask[],
     onEpochEnd: (task: RunTask, record: EpochRecord) => void,
     onFinished: (task: RunTask, result: RunResult) => void,
   ): Promise<void> {
+    let tasks = cohortTasks;
     if (chooseEngine(this.setup.engine, tf.getBackend() as BackendName, this.setup.optimizer) === 'per-run') {
       for (const task of tasks) onFinished(task, await this.run(task, (record) => onEpochEnd(task, record)));
       return;
     }
+    // A spec's optimizer= that differs from --optimizer (the cohort's) trains run by run: the cohort
+    // step has one optimizer for all its members.
+    const own = tasks.filter((task) => this.optimizerOf(task).name !== this.setup.optimizer);
+    for (const task of own) onFinished(task, await this.run(task, (record) => onEpochEnd(task, record)));
+    tasks = tasks.filter((task) => !own.includes(task));
+    if (tasks.length === 0) return;
     const seed = tasks[0].seed;
     if (tasks.some((task) => task.seed !== seed)) throw new Error('a cohort holds runs of one repeat only (one seed)');
     const members = [];
@@ -122,7 +152,7 @@ export class TaskRunner {
         onFinished: (outcome: JobOutcome) => onFinished(task, this.resultOf(task, outcome)),
       });
     }
-    await runCohortJob({ ...this.repeatJob(seed), members });
+    await runCohortJob({ ...this.repeatJob(seed, this.optimizerOf(tasks[0])), members });
   }
 
   private resultOf(task: RunTask, outcome: JobOutcome): RunResult {
@@ -131,6 +161,7 @@ export class TaskRunner {
       scheduler: task.spec.name,
       spec: task.spec.spec,
       params: task.spec.params,
+      optimizer: this.optimizerOf(task),
       repeat: task.repeat,
       seed: task.seed,
       history: outcome.history,

@@ -28,7 +28,7 @@ describe('find-lr on bad input', () => {
     [['--steps', '100001'], "option '--steps <n>' argument '100001' is invalid. 100001 is too large: at most 100000."],
     [['--steps', '1e2x'], "expected a whole number, got '1e2x'"],
     [['--mode', 'cosine'], 'expected one of exp, linear.'],
-    [['--optimizer', 'lion'], 'expected one of sgd, momentum, adam, rmsprop.'],
+    [['--optimizer', 'lion'], 'expected one of sgd, momentum, adam, rmsprop, adamw, schedulefree_sgd, schedulefree_adamw.'],
   ])('%j exits 2 with one line and no stack trace', (args, message) => {
     const run = findLr(...args, '--backend', 'cpu');
     expect(run.status).toBe(2);

@@ -78,6 +78,6 @@ describe('the packed tarball', () => {
     // The CLI from the same install: the same spec error, one line, exit code 2.
     const cli = await spawn(join(project, 'node_modules/.bin/lr-compare'), ['schedule', 'step:gama=1', '--steps', '4'], project);
     expect(cli.status).toBe(2);
-    expect(cli.stderr).toBe("lr-compare: error: scheduler 'step' has no parameter 'gama'; valid keys: step_size, gamma, unit, warmup, warmup_start, label\n");
+    expect(cli.stderr).toBe("lr-compare: error: scheduler 'step' has no parameter 'gama'; valid keys: step_size, gamma, unit, warmup, warmup_start, label, optimizer\n");
   }, 900_000);
 });

@@ -39,6 +39,25 @@ describe('lr-compare schedule', () => {
     expect(chart.stdout).toContain(`${spec}: learning rate per epoch, steps 0..99`);
   });
 
+  it('with --optimizer momentum adds the momentum cyclic and onecycle cycle, as PyTorch cycles it (golden fixtures); plain sgd gets none', () => {
+    for (const [scheduler, spec, steps] of [
+      ['cyclic', 'cyclic:step_size_up=5,step_size_down=7', 40],
+      ['onecycle', 'onecycle', 50],
+    ] as const) {
+      type Case = { spec: string; optimizer?: string; lr: number[]; momentum?: number[] };
+      const fixture = JSON.parse(readFileSync(join(ROOT, `test/fixtures/schedules/${scheduler}.json`), 'utf8')) as { cases: Case[] };
+      const golden = fixture.cases.find((candidate) => candidate.spec === spec && candidate.optimizer === 'momentum')!;
+      const result = lrCompare('schedule', spec, '--steps', String(steps), '--optimizer', 'momentum', '--json');
+      expect(result.status).toBe(0);
+      const { lr, momentum } = JSON.parse(result.stdout) as { lr: number[]; momentum?: number[] };
+      expect(momentum).toHaveLength(steps);
+      lr.forEach((rate, step) => expect(Math.abs(rate - golden.lr[step]!), `lr at ${step}`).toBeLessThanOrEqual(1e-9 * golden.lr[step]! + 1e-15));
+      momentum!.forEach((value, step) => expect(Math.abs(value - golden.momentum![step]!), `momentum at ${step}`).toBeLessThanOrEqual(1e-9 * golden.momentum![step]!));
+      expect(Object.keys(jsonRates(spec, '--steps', String(steps)))).toEqual(['spec', 'lr']);
+    }
+    expect(lrCompare('schedule', 'cyclic:optimizer=lion', '--steps', '3').stderr).toMatch(/optimizer must be one of sgd, momentum, adam, rmsprop, adamw, schedulefree_sgd, schedulefree_adamw, got 'lion'/);
+  });
+
   it('takes composite specs, whose parts keep their own : , and |', () => {
     const { lr } = jsonRates('sequential(multistep:milestones=1|2,gamma=0.5; constant:factor=0.25,total_iters=1):milestones=3', '--steps', '5');
     expect(lr).toEqual([0.1, 0.05, 0.025, 0.025, 0.1]);

@@ -9,7 +9,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createScheduler, learningRates, parseSchedulerSpec, SCHEDULER_NAMES, SCHEDULER_REGISTRY } from '../../src/schedulers/index.js';
+import { createScheduler, learningRates, momentums, parseSchedulerSpec, SCHEDULER_NAMES, SCHEDULER_REGISTRY } from '../../src/schedulers/index.js';
 import type { ScheduleContext } from '../../src/schedulers/index.js';
 
 interface GoldenCase {
@@ -21,6 +21,10 @@ interface GoldenCase {
   readonly call?: string;
   readonly torch?: string;
   readonly lr: number[];
+  /** The optimizer the library case ran ('momentum': SGD with momentum 0.9, 'adam'); only with `momentum`. */
+  readonly optimizer?: string;
+  /** The momentum (SGD's momentum, Adam's beta1) the library used during each step, when the case records it. */
+  readonly momentum?: number[];
 }
 
 interface Tolerance {
@@ -90,6 +94,22 @@ describe('golden sequences from the libraries', () => {
             .map((rate, step) => ({ step, rate, expected: golden.lr[step]! }))
             .filter(({ rate, expected }) => !closeTo(rate, expected, tolerance, peak));
           expect(mismatches).toEqual([]);
+          if (golden.momentum) {
+            // The library's optimizer had momentum: where its scheduler left it alone, it stayed
+            // at the optimizer's own value and lr-compare's schedule must not cycle it.
+            // Both optimizers the generator uses start at 0.9 (SGD momentum=0.9, Adam beta1=0.9).
+            const own = 0.9;
+            const cycled = momentums(scheduler, golden.steps);
+            if (golden.momentum.every((value) => value === own) && !golden.spec.includes('cycle_momentum=true')) {
+              expect(cycled, 'a schedule that PyTorch leaves the momentum alone in must not cycle it').toBeUndefined();
+            } else {
+              expect(cycled).toHaveLength(golden.momentum.length);
+              const momentumMismatches = cycled!
+                .map((momentum, step) => ({ step, momentum, expected: golden.momentum![step]! }))
+                .filter(({ momentum, expected }) => !closeTo(momentum, expected, tolerance, 1));
+              expect(momentumMismatches).toEqual([]);
+            }
+          }
         });
       }
     });

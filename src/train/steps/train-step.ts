@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../../data/mnist.js';
 import type { MlpVariables } from '../../model/network.js';
-import type { OptimizerName } from '../optimizers.js';
+import type { OptimizerName, OptimizerSettings } from '../optimizers.js';
 
 /**
  * How the engine trains one batch. One implementation per file in this
@@ -35,10 +35,16 @@ export interface TrainStep {
   /**
    * Trains one batch at `learningRate`: updates the weights and returns the
    * batch's loss and accuracy count computed with the weights before the
-   * update. Call inside tf.tidy.
+   * update. `momentum`, when given, is the momentum coefficient a schedule
+   * cycles (momentum SGD's momentum, Adam's beta1); steps whose optimizer has
+   * none ignore it. Call inside tf.tidy.
    */
-  step(batch: StepBatch, learningRate: number): BatchLoss;
-  /** Makes the tfjs variables hold the current weights (a step may keep some on the host). */
+  step(batch: StepBatch, learningRate: number, momentum?: number): BatchLoss;
+  /**
+   * Makes the tfjs variables hold the weights to evaluate and read (a step may
+   * keep some on the host; a schedule-free optimizer swaps in its averaged
+   * weights x, and the next `step` swaps its y back).
+   */
   sync(): void;
   /** Frees what the step owns (its optimizer's state); not the variables. */
   dispose(): void;
@@ -71,6 +77,8 @@ export interface StepContext {
   readonly optimizer: OptimizerName;
   /** The rate a tfjs optimizer is created with (each step call then gives the current rate). */
   readonly baseLearningRate: number;
+  /** The optimizer's hyperparameters (optimizers.ts' optimizerSettings); default: the optimizer's defaults. */
+  readonly settings?: OptimizerSettings;
 }
 
 /** A chosen step, not yet created: `chooseStep`'s answer. */
