@@ -12,13 +12,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { setLearningRate } from '../../src/callbacks/optimizer-rate.js';
+import { effectiveMomentum, setMomentum } from '../../src/callbacks/optimizer-momentum.js';
 import {
   createOptimizer,
   disposeOptimizer,
-  effectiveMomentum,
   optimizerSettings,
-  setLearningRate,
-  setMomentum,
   useEvaluationWeights,
   useTrainingWeights,
   type OptimizerName,

@@ -114,7 +114,10 @@ describe('the rate reaches the weights', () => {
     expect(relativeGap(twice, once.map((value) => 2 * value))).toBeLessThan(2e-3);
   });
 
-  it.each(cases)('%s with %s: the first update has the size the optimizer defines', (name, optimizer) => {
+  // The formulas below are the four classic optimizers'; adamw and the schedule-free ones are
+  // checked step by step against PyTorch and the schedulefree package in optimizers.test.ts.
+  const classic = cases.filter(([, optimizer]) => ['sgd', 'momentum', 'adam', 'rmsprop'].includes(optimizer));
+  it.each(classic)('%s with %s: the first update has the size the optimizer defines', (name, optimizer) => {
     const update = updates(name, optimizer, [RATE]);
     // SGD: -lr g. Momentum's velocity starts at zero: its first step is SGD's. Adam: the
     // bias-corrected moments are g and g^2, so -lr g / (|g| + eps). RMSProp (rho 0.9, no
