@@ -9,6 +9,7 @@ import type { EpochRecord } from '../results/results.js';
 import { runTrainingJob } from './job.js';
 import type { OptimizerName } from './optimizers.js';
 import type { RunTask } from './plan.js';
+import { atBaseRate } from './base-rate.js';
 
 /** Everything a process needs to train any run of a comparison; plain data, so it crosses to worker processes. */
 export interface TrainingSetup {
@@ -67,6 +68,9 @@ export class TaskRunner {
   }
 
   async run(task: RunTask, onEpochEnd?: (record: EpochRecord) => void): Promise<RunResult> {
+    // A tuned run trains at its grid point's rate (and a peak-rate schedule peaks there).
+    const learningRate = task.gridPoint?.lr ?? this.setup.lr;
+    const spec = task.gridPoint ? atBaseRate(task.spec, learningRate) : task.spec;
     const outcome = await runTrainingJob({
       shape: this.shape,
       initialWeights: this.weightsFor(task.seed),
@@ -76,9 +80,9 @@ export class TaskRunner {
       epochs: this.setup.epochs,
       batchSize: this.setup.batchSize,
       optimizer: this.setup.optimizer,
-      baseLearningRate: this.setup.lr,
+      baseLearningRate: learningRate,
       seed: task.seed,
-      scheduler: await createScheduler(task.spec, this.context),
+      scheduler: await createScheduler(spec, { ...this.context, baseLr: learningRate }),
       callbacks: this.callbacks,
       onEpochEnd,
     });
@@ -86,9 +90,11 @@ export class TaskRunner {
       label: task.spec.label,
       scheduler: task.spec.name,
       spec: task.spec.spec,
-      params: task.spec.params,
+      params: spec.params,
       repeat: task.repeat,
       seed: task.seed,
+      ...(task.phase ? { phase: task.phase } : {}),
+      ...(task.gridPoint ? { gridPoint: task.gridPoint } : {}),
       history: outcome.history,
       summary: summarize(outcome.history, outcome, this.setup.targetAcc),
     };
