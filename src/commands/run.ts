@@ -12,7 +12,8 @@ import { configurationDifference, resultsJson, type ResultsFile } from '../resul
 import { renderResultsTable } from '../report/table.js';
 import { colorEnabled, terminalWidth } from '../report/terminal.js';
 import { renderTerminalCharts } from '../report/terminal-charts.js';
-import { parseSchedulerSpec, renderCatalogueSummary, resolveSchedulerSelection } from '../schedulers/index.js';
+import { renderCatalogueSummary } from '../schedulers/index.js';
+import { resolveGridSelection } from '../schedulers/grid.js';
 import { describeSelection } from '../train/backend/select.js';
 import { runComparison, type ComparisonHooks, type ComparisonProgress, type ComparisonRequest } from '../train/comparison.js';
 import { parseShard, shardFromEnvironment } from '../train/plan.js';
@@ -118,7 +119,7 @@ async function runCommand(options: RunOptions, command: Command): Promise<void> 
   const from = options.from ? readResultsFile(resolve(options.from)) : undefined;
   const stage = tuningStage(options, shard !== undefined);
   const experiment = mergeConfig(options, command);
-  let specs = resolveSchedulerSelection(experiment.schedulers, options.scheduler ?? []);
+  let specs = resolveGridSelection(experiment.schedulers, options.scheduler ?? []);
   if (specs.length === 0) throw new UsageError('no scheduler to run: give --schedulers names or -s specs');
   if (specs.length > LIMITS.schedulers) {
     throw new UsageError(`${specs.length} scheduler runs per repeat is too many: at most ${LIMITS.schedulers}`);

@@ -57,4 +57,6 @@ export interface ResolvedSchedulerSpec {
   readonly params: Readonly<Record<string, ParamValue>>;
   /** The spec as the user wrote it (or the bare name). */
   readonly spec: string;
+  /** A variant of a parameter sweep (grid.ts): the swept parameters' values. */
+  readonly grid?: Readonly<Record<string, ParamValue>>;
 }

@@ -62,7 +62,7 @@ export function planSelectionRuns(specs: readonly ResolvedSchedulerSpec[], optio
   for (let repeat = 0; repeat < options.repeats; repeat++) {
     for (const lr of options.tuning.lr) {
       for (const [i, spec] of specs.entries()) {
-        const run = { phase: 'selection' as const, repeat, gridPoint: { lr } };
+        const run = { phase: 'selection' as const, repeat, gridPoint: { ...spec.grid, lr } };
         tasks.push({ ...run, index: tunedPlanIndex(run, i, plan), seed: repeatSeed(options.seed, repeat), spec });
       }
     }
@@ -86,7 +86,7 @@ export function planConfirmationRuns(
     for (const [i, spec] of specs.entries()) {
       const chosen = selected[spec.label];
       if (!chosen) throw new UsageError(`no rate was selected for '${spec.label}': the selection results do not cover it`);
-      const run = { phase: 'confirmation' as const, repeat, gridPoint: { lr: chosen.lr } };
+      const run = { phase: 'confirmation' as const, repeat, gridPoint: { ...spec.grid, lr: chosen.lr } };
       tasks.push({ ...run, index: tunedPlanIndex(run, i, plan), seed: repeatSeed(options.seed, repeat), spec });
     }
   }

@@ -6,6 +6,7 @@ import type { ResultsFile } from '../../results/results.js';
 import { curve, repeatCount, repeatCurves, seriesNames, spansDecades, type CurvePoint, type EpochMetric, type RepeatPoint } from './data.js';
 import { SERIES_COLORS, seriesColor, seriesDash } from './palette.js';
 import { maxOf, minOf } from '../../extent.js';
+import { tuningChartDefinitions } from './tuning.js';
 
 /** One chart of the report: a Vega-Lite specification with its data inlined. */
 export interface ChartDefinition {
@@ -23,6 +24,8 @@ export const CHART_IDS = [
   'training-loss',
   'validation-loss',
   'validation-accuracy',
+  'tuning-heatmap',
+  'rate-sensitivity',
 ] as const;
 export type ChartId = (typeof CHART_IDS)[number];
 
@@ -322,5 +325,6 @@ export function chartDefinitions(results: ResultsFile): ChartDefinition[] {
     learningRateOverlay(results, names),
     learningRateSmallMultiples(results, names),
     ...METRIC_CHARTS.map((chart) => metricChart(results, chart, names)),
+    ...tuningChartDefinitions(results, CONFIG),
   ];
 }
