@@ -215,7 +215,8 @@ async function runCommand(options: RunOptions, command: Command): Promise<void> 
   };
   const quiet = options.quiet === true || format === 'json';
   const reporter = new ProgressReporter(process.stderr, experiment.epochs, options.quiet === true, { repeats: experiment.repeats + (tuning ? confirmRepeats : 0) });
-  const progress = tuning ? withGridPointLabels(reporter) : reporter;
+  // Stage 'all' trains the confirmation after the selection: the overall line counts both from the start.
+  const progress = tuning ? withGridPointLabels(reporter, stage === 'all' ? specs.length * confirmRepeats : 0) : reporter;
   const resumeArguments = [...process.argv.slice(2), ...(options.resume ? [] : ['--resume'])];
   const interrupt = installInterruptHandler({ out, resumeHint: resumeArguments.map(shellQuote).join(' ') });
   let results: ResultsFile;
@@ -277,12 +278,19 @@ function tuningStage(options: RunOptions, sharded: boolean): TuningStage {
   return stage;
 }
 
-/** Progress lines of a tuned run name the rate: the label alone does not tell the grid's runs apart. */
-function withGridPointLabels(progress: ComparisonProgress): ComparisonProgress {
+/**
+ * Progress lines of a tuned run name the rate: the label alone does not tell the grid's runs apart.
+ * `laterRuns`: runs of a later phase that the first start() counts in (the second start() is then ignored).
+ */
+function withGridPointLabels(progress: ComparisonProgress, laterRuns: number): ComparisonProgress {
+  let started = false;
   const labelled = (task: RunTask): RunTask =>
     task.gridPoint ? { ...task, spec: { ...task.spec, label: `${task.spec.label} ${task.phase === 'selection' ? 'select' : 'confirm'} lr ${rate(task.gridPoint.lr)}` } } : task;
   return {
-    start: (runCount, alreadyFinished) => progress.start(runCount, alreadyFinished),
+    start: (runCount, alreadyFinished) => {
+      if (!started || laterRuns === 0) progress.start(runCount + laterRuns, alreadyFinished);
+      started = true;
+    },
     runStarted: (task) => progress.runStarted(labelled(task)),
     epoch: (task, record) => progress.epoch(labelled(task), record),
     runFinished: (task, result) => progress.runFinished(labelled(task), result),

@@ -63,6 +63,42 @@ export function sensitivityModel(results: ResultsFile, narrow = false): TableMod
   };
 }
 
+const SHADES = [' ', '░', '▒', '▓', '█'];
+
+/**
+ * The heatmap in the terminal: a row per scheduler, a cell per rate, shaded
+ * from the grid's worst selection score (light) to its best (full); '×' a
+ * rate where a repeat diverged, '*' the chosen rate. Cut to `width`.
+ */
+export function renderTerminalHeatmap(results: ResultsFile, width = 80): string {
+  const tuning = results.tuning;
+  if (!tuning) return '';
+  const higherIsBetter = tuning.select === 'val_acc';
+  const scores = Object.values(tuning.sensitivity).flatMap((points) => points.filter((point) => point.n > 0 && Number.isFinite(point.mean)).map((point) => point.mean));
+  const low = Math.min(...scores);
+  const high = Math.max(...scores);
+  const cell = Math.max(4, ...tuning.grid.lr.map((lr) => rate(lr).length)) + 1;
+  const labels = Object.keys(tuning.sensitivity);
+  const labelWidth = Math.min(28, Math.max(...labels.map((label) => label.length)));
+  const shade = (value: number): string => {
+    if (!Number.isFinite(value)) return '×';
+    const fraction = high > low ? (value - low) / (high - low) : 1;
+    const goodness = higherIsBetter ? fraction : 1 - fraction;
+    return SHADES[Math.min(SHADES.length - 1, 1 + Math.floor(goodness * (SHADES.length - 1)))];
+  };
+  const lines = [`${' '.repeat(labelWidth)} ${tuning.grid.lr.map((lr) => rate(lr).padStart(cell - 1).padEnd(cell)).join('')}`];
+  for (const label of labels) {
+    const cells = (tuning.sensitivity[label] ?? []).map((point) => {
+      const mark = tuning.selected?.[label]?.lr === point.lr ? '*' : ' ';
+      const value = point.n > 0 ? point.mean : Number.NaN;
+      return `${shade(value).repeat(cell - 2)}${mark} `;
+    });
+    lines.push(`${label.slice(0, labelWidth).padEnd(labelWidth)} ${cells.join('')}`);
+  }
+  const legend = `Heatmap: ${selectWords(tuning.select)}, ${higherIsBetter ? `${SHADES[1]} lowest to ${SHADES[4]} highest` : `${SHADES[1]} highest to ${SHADES[4]} lowest`} of the grid (${scoreText(higherIsBetter ? low : high, tuning.select, 1)} to ${scoreText(higherIsBetter ? high : low, tuning.select, 1)}); × diverged; * chosen`;
+  return [wrapText(legend, width), ...lines.map((line) => line.slice(0, width))].join('\n');
+}
+
 /** Both tables with a line saying what they are; '' for an untuned file. */
 export function renderTuningTables(results: ResultsFile, options: { color?: boolean; format?: Exclude<OutputFormat, 'json'>; width?: number } = {}): string {
   const tuning = results.tuning;
@@ -82,5 +118,6 @@ export function renderTuningTables(results: ResultsFile, options: { color?: bool
     parts.push(wrapText(`Sensitivity: ${selectWords(tuning.select)} at every rate of the grid (mean ± sd over the selection repeats; * chosen):`, width));
     parts.push(renderTable(sensitivity, format, { color: options.color, width, narrow: sensitivityModel(results, true) }));
   }
+  if (format === 'table') parts.push(renderTerminalHeatmap(results, width ?? 100));
   return parts.join('\n\n');
 }
