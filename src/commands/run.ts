@@ -83,7 +83,7 @@ export function register(program: Command): void {
     .option('--shard <i/n>', `run only the i-th of n disjoint slices of the runs (combine them with lr-compare merge); n at most the number of runs (and ${LIMITS.shards}); 'env': shard JOB_COMPLETION_INDEX+1 of LR_COMPARE_SHARDS`)
     .option('--tune-lr <rates>', "train every scheduler at every rate of a grid (e.g. 0.01,0.03,0.1,0.3, or 'auto': 5 rates a decade around the range test's suggestion), choose each one's rate on validation, then compare them on fresh seeds")
     .addOption(new Option('--select <metric>', 'with --tune-lr: what chooses the rate (mean over the selection repeats)').choices(SELECT_CHOICES).default('val_acc'))
-    .option('--confirm-repeats <n>', 'with --tune-lr: repeats of the comparison at the chosen rates, on fresh seeds (default: --repeats)', integerOption(1, 1000))
+    .option('--confirm-repeats <n>', `with --tune-lr: repeats of the comparison at the chosen rates, on fresh seeds (default: --repeats); at most ${LIMITS.repeats}`, integerOption(1, LIMITS.repeats))
     .addOption(new Option('--stage <stage>', 'with --tune-lr: all (default), select (only the selection runs: with --shard), confirm (the confirmation runs, with --from)').choices(TUNING_STAGES))
     .option('--from <file>', 'with --stage confirm: the merged selection results (lr-compare merge of the select shards)')
     .option('--no-chart', 'no terminal charts after the table')

@@ -3,6 +3,7 @@ import { rate } from './format.js';
 import { renderTable, type OutputFormat, type TableModel } from './formats.js';
 import type { ResultsFile } from '../results/results.js';
 import { confirmationView } from '../results/tuning.js';
+import { maxOf, minOf } from '../extent.js';
 
 /**
  * The two tables of a tuned comparison (run --tune-lr): each scheduler's
@@ -63,6 +64,20 @@ export function sensitivityModel(results: ResultsFile, narrow = false): TableMod
   };
 }
 
+/** A rate chosen at the grid's end may not be the best: the best may lie beyond the grid. */
+export function gridEdgeWarning(results: ResultsFile): string | undefined {
+  const tuning = results.tuning;
+  if (!tuning?.selected || tuning.grid.lr.length < 2) return undefined;
+  const lowest = tuning.grid.lr[0];
+  const highest = tuning.grid.lr[tuning.grid.lr.length - 1];
+  const at = (lr: number) => Object.entries(tuning.selected ?? {}).filter(([, chosen]) => chosen.lr === lr).map(([label]) => label);
+  const notes = [
+    ...(at(highest).length > 0 ? [`${at(highest).join(', ')} chose the grid's largest rate (${rate(highest)})`] : []),
+    ...(at(lowest).length > 0 ? [`${at(lowest).join(', ')} chose the grid's smallest rate (${rate(lowest)})`] : []),
+  ];
+  return notes.length > 0 ? `Note: ${notes.join('; ')}: the best rate may lie beyond the grid; extend it to know.` : undefined;
+}
+
 const SHADES = [' ', '░', '▒', '▓', '█'];
 
 /**
@@ -75,8 +90,8 @@ export function renderTerminalHeatmap(results: ResultsFile, width = 80): string 
   if (!tuning) return '';
   const higherIsBetter = tuning.select === 'val_acc';
   const scores = Object.values(tuning.sensitivity).flatMap((points) => points.filter((point) => point.n > 0 && Number.isFinite(point.mean)).map((point) => point.mean));
-  const low = Math.min(...scores);
-  const high = Math.max(...scores);
+  const low = minOf(scores);
+  const high = maxOf(scores);
   const cell = Math.max(4, ...tuning.grid.lr.map((lr) => rate(lr).length)) + 1;
   const labels = Object.keys(tuning.sensitivity);
   const labelWidth = Math.min(28, Math.max(...labels.map((label) => label.length)));
@@ -118,6 +133,8 @@ export function renderTuningTables(results: ResultsFile, options: { color?: bool
     parts.push(wrapText(`Sensitivity: ${selectWords(tuning.select)} at every rate of the grid (mean ± sd over the selection repeats; * chosen):`, width));
     parts.push(renderTable(sensitivity, format, { color: options.color, width, narrow: sensitivityModel(results, true) }));
   }
+  const edges = gridEdgeWarning(results);
+  if (edges) parts.push(wrapText(edges, width));
   if (format === 'table') parts.push(renderTerminalHeatmap(results, width ?? 100));
   return parts.join('\n\n');
 }

@@ -1,4 +1,5 @@
 import { UsageError } from '../errors.js';
+import { LIMITS } from '../limits.js';
 import { parseSchedulerSpec, resolveSchedulerSelection } from './spec.js';
 import type { ParamValue, ResolvedSchedulerSpec } from './types.js';
 
@@ -14,7 +15,7 @@ import type { ParamValue, ResolvedSchedulerSpec } from './types.js';
  */
 
 /** The most runs one spec's grids may expand into. */
-export const MAX_GRID_COMBINATIONS = 64;
+export const MAX_GRID_COMBINATIONS = LIMITS.gridCombinations;
 
 export const GRID_GRAMMAR =
   "Sweep a parameter with key={v1,v2,...} (e.g. -s 'cyclic:max_lr={0.05,0.1},step_size_up={10,20}'): one run per combination, " +

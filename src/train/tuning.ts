@@ -1,4 +1,5 @@
 import { UsageError } from '../errors.js';
+import { LIMITS } from '../limits.js';
 import type { ResultsFile, RunResult } from '../results/results.js';
 import { tuningRecord, type TuningConfiguration } from '../results/tuning.js';
 import type { ResolvedSchedulerSpec } from '../schedulers/types.js';
@@ -13,9 +14,9 @@ import { repeatSeed, runKey, shardOf, tunedPlanIndex, type RunTask } from './pla
  */
 
 /** The most rates a --tune-lr grid may hold. */
-export const MAX_TUNE_RATES = 20;
+export const MAX_TUNE_RATES = LIMITS.tuneRates;
 /** The most runs of one repeat a tuned plan may hold: schedulers (with parameter-grid variants) x rates. */
-export const MAX_TUNED_RUNS_PER_REPEAT = 200;
+export const MAX_TUNED_RUNS_PER_REPEAT = LIMITS.tunedRunsPerRepeat;
 /** --tune-lr auto: rates around the range test's suggestion, a decade below to a decade above. */
 export const AUTO_GRID_EXPONENTS = [-1, -0.5, 0, 0.5, 1] as const;
 

@@ -179,8 +179,8 @@ const ZOOM_PARAM = 'zoomed';
 function lastHalfZoom(points: readonly CurvePoint[], epochs: number): [number, number] | undefined {
   const late = points.filter((point) => point.epoch > epochs / 2).flatMap((point) => [point.min, point.max]).filter(Number.isFinite);
   if (late.length === 0) return undefined;
-  const low = Math.min(...late);
-  const high = Math.max(...late);
+  const low = minOf(late);
+  const high = maxOf(late);
   const pad = Math.max((high - low) / 10, 0.002);
   return [Math.max(0, low - pad), Math.min(1, high + pad)];
 }
