@@ -132,10 +132,12 @@ function problemIn(data: Record<string, unknown>): string | null {
   }
   const seen = new Map<string, number>();
   for (let index = 0; index < runs.length; index++) {
-    const run = runs[index] as { label: string; repeat: number };
-    const key = `${run.label}#${run.repeat}`;
+    const run = runs[index] as { label: string; repeat: number; phase?: string; gridPoint?: { lr: number } };
+    // A tuned file's selection runs of one label and repeat differ in their rate: (label, rate, repeat) is one run.
+    const atRate = run.phase === 'selection' ? ` at lr ${run.gridPoint?.lr}` : '';
+    const key = `${run.label}${atRate}#${run.repeat}`;
     const earlier = seen.get(key);
-    if (earlier !== undefined) return `runs[${index}] repeats runs[${earlier}]: both are '${run.label}' repeat ${run.repeat}; each (label, repeat) is one run`;
+    if (earlier !== undefined) return `runs[${index}] repeats runs[${earlier}]: both are '${run.label}'${atRate} repeat ${run.repeat}; each (label, repeat) is one run`;
     seen.set(key, index);
   }
   if (data.complete === true && runs.length === 0) return 'results.runs is empty although the run is marked complete';

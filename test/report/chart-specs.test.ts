@@ -47,7 +47,7 @@ describe('chart specifications from a real run', () => {
     expect(spec.data.values).toEqual(expected);
     expect(spec.layer.map((entry) => entry.mark.type)).toEqual(['line', 'point']);
     const y = layer(spec, 'line').encoding.y;
-    expect(y.title).toBe('cross-entropy loss (nats)');
+    expect(y.title).toBe('cross-entropy loss (nats), log scale');
     // Always a log scale (issue 15): cyclic's first epoch otherwise flattens every other curve.
     expect(y.scale.type).toBe('log');
     expect(layer(spec, 'point').encoding.tooltip.map((field: { title: string }) => field.title)).toEqual(['scheduler', 'epoch', 'validation loss']);
@@ -142,7 +142,7 @@ describe('rendering', () => {
       expect(svg).toContain('>epoch</text>');
     }
     const loss = await renderSvg(chart(single, 'validation-loss').spec as never);
-    expect(loss).toContain('>cross-entropy loss (nats)</text>');
+    expect(loss).toContain('>cross-entropy loss (nats), log scale</text>');
   });
 
   it('renders PNGs whose text is drawn (a font is installed)', async () => {
