@@ -159,11 +159,11 @@ export function readResultsFile(path: string): ResultsFile {
   const record = data as Record<string, unknown>;
   if (record.version === undefined) throw new UsageError(`${path} is not an lr-compare results file: it has no results version`);
   if (!Number.isInteger(record.version) || (record.version as number) < 1) {
-    throw new UsageError(`${path}: version ${JSON.stringify(record.version)} is not supported (this lr-compare reads version ${RESULTS_VERSION})`);
+    throw new UsageError(`${path}: version ${JSON.stringify(record.version)} is not supported (this lr-compare reads versions 1 to ${RESULTS_VERSION})`);
   }
   if ((record.version as number) > RESULTS_VERSION) {
     throw new UsageError(
-      `${path} was written by a newer lr-compare (results version ${record.version}; this one reads version ${RESULTS_VERSION}): upgrade lr-compare`,
+      `${path} was written by a newer lr-compare (results version ${record.version}; this one reads versions 1 to ${RESULTS_VERSION}): upgrade lr-compare`,
     );
   }
   const problem = problemIn(record);

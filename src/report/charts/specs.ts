@@ -195,7 +195,11 @@ function metricChart(results: ResultsFile, chart: MetricChart, names: readonly s
   const values = log ? points.filter((point) => point.min > 0) : points;
   const y = yAxis('mean', chart.yTitle, values.flatMap((point) => [point.min, point.max]), log, chart.axisFormat);
   const zoom = chart.metric === 'validationAccuracy' ? lastHalfZoom(values, epochs) : undefined;
-  if (zoom) y.scale = { zero: false, domainMin: { expr: `${ZOOM_PARAM} ? ${zoom[0]} : 0` }, domainMax: { expr: `${ZOOM_PARAM} ? ${zoom[1]} : 1` }, clamp: true } as typeof y.scale;
+  if (zoom) {
+    y.scale = { zero: false, domainMin: { expr: `${ZOOM_PARAM} ? ${zoom[0]} : 0` }, domainMax: { expr: `${ZOOM_PARAM} ? ${zoom[1]} : 1` }, clamp: true } as typeof y.scale;
+    // Whole percents repeat on a zoomed axis a few points high: one decimal there.
+    if (zoom[1] - zoom[0] < 0.1) y.axis = { format: '.1%' };
+  }
   const tooltip = [
     { field: 'series', type: 'nominal' as const, title: 'scheduler' },
     { field: 'epoch', type: 'quantitative' as const, title: 'epoch' },

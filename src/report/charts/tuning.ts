@@ -2,6 +2,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { ResultsFile } from '../../results/results.js';
 import type { ChartDefinition } from './specs.js';
 import { seriesColor } from './palette.js';
+import { maxOf, minOf } from '../../extent.js';
 
 /**
  * The charts of a tuned comparison (run --tune-lr): a heatmap of each
@@ -44,6 +45,11 @@ function scorePoints(results: ResultsFile): ScorePoint[] {
   );
 }
 
+function midScore(values: readonly ScorePoint[]): number {
+  const scores = values.map((point) => point.score).filter((score): score is number => score !== null);
+  return scores.length === 0 ? 0 : (minOf(scores) + maxOf(scores)) / 2;
+}
+
 function scoreTitle(results: ResultsFile): string {
   return results.tuning?.select === 'val_loss' ? 'lowest validation loss' : 'best validation accuracy (%)';
 }
@@ -83,7 +89,8 @@ export function tuningHeatmap(results: ResultsFile, config: ChartConfig): ChartD
         mark: { type: 'text', fontSize: 11 },
         encoding: {
           text: { field: 'score', type: 'quantitative', format: lowerIsBetter ? '.3f' : '.1f' },
-          color: { value: 'white' },
+          // Dark text on the light (high) end of viridis, white on the dark end.
+          color: { condition: { test: `datum.score != null && datum.score ${lowerIsBetter ? '<' : '>'} ${midScore(values)}`, value: 'black' }, value: 'white' },
         },
       },
     ],
