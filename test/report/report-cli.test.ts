@@ -129,7 +129,7 @@ describe('lr-compare report: outputs', () => {
     const svg = readFileSync(join(folder, 'svg', 'validation-loss.svg'), 'utf8');
     expect(svg).toMatch(/^<svg/);
     expect(svg).toContain('>step</text>');
-    expect(svg).toContain('>cross-entropy loss (nats)</text>');
+    expect(svg).toContain('>cross-entropy loss (nats), log scale</text>');
     const png = readFileSync(join(folder, 'png', 'learning-rates.png'));
     expect(png.subarray(1, 4).toString()).toBe('PNG');
   });
