@@ -26,6 +26,12 @@ export const LIMITS = {
   labelLength: 100,
   /** A scheduler spec, in characters: without label= it is also the run's label (composites are long). */
   specLength: 1_000,
+  /** run --tune-lr: rates in the grid. */
+  tuneRates: 20,
+  /** Runs one spec's parameter grids (key={a,b}) expand into. */
+  gridCombinations: 64,
+  /** A tuned plan's runs per repeat: scheduler runs (grid variants included) x rates. */
+  tunedRunsPerRepeat: 200,
   /** merge: results files in one merge. */
   mergeFiles: 10_000,
 } as const;

@@ -7,6 +7,14 @@ import { configurationDifference, RESULTS_VERSION, resultsJson, type ResultsFile
 import { compareSchedulers } from '../results/statistics.js';
 import { inPlanOrder, runKey } from '../train/plan.js';
 import { readResultsFile } from '../results/results-file.js';
+import { tuningOfRuns } from '../results/tuning.js';
+
+/** The runs a complete file of this configuration holds (a tuned one: selection and confirmation runs). */
+export function plannedRunCount(configuration: ResultsFile['configuration']): number {
+  const schedulers = configuration.schedulers.length;
+  const tuning = configuration.tuning;
+  return tuning ? schedulers * (configuration.repeats * tuning.lr.length + tuning.confirmRepeats) : schedulers * configuration.repeats;
+}
 
 /**
  * Combines results files (shards of one plan, or partial runs) into one,
@@ -30,14 +38,17 @@ export function mergeResults(files: readonly { path: string; results: ResultsFil
     for (const run of results.runs) {
       const key = runKey(run);
       const earlier = seen.get(key);
+      // Every confirmation shard carries the selection it confirms: the same runs, kept once.
+      if (earlier && run.phase === 'selection' && JSON.stringify(run) === JSON.stringify(found.find((other) => runKey(other) === key))) continue;
       if (earlier) throw new UsageError(`run ${run.label} (repeat ${run.repeat}) appears in both ${earlier} and ${path}`);
       seen.set(key, path);
       found.push(run);
     }
   }
   const base = first.results;
-  const runs = inPlanOrder(found, base.configuration.schedulers);
-  const planned = base.configuration.schedulers.length * base.configuration.repeats;
+  const tuning = base.configuration.tuning;
+  const runs = inPlanOrder(found, base.configuration.schedulers, tuning && { grid: tuning.lr, repeats: base.configuration.repeats });
+  const planned = plannedRunCount(base.configuration);
   return {
     version: RESULTS_VERSION,
     createdAt: files.map((file) => file.results.createdAt).sort()[0],
@@ -46,6 +57,8 @@ export function mergeResults(files: readonly { path: string; results: ResultsFil
     environment: base.environment,
     runs,
     statistics: compareSchedulers(runs, base.configuration.validationSamples),
+    // The selection, computed from the merged runs exactly as an unsharded run computes it.
+    ...(tuning ? { tuning: tuningOfRuns(base.configuration, runs) } : {}),
   };
 }
 
@@ -66,7 +79,7 @@ export function register(program: Command): void {
       const merged = mergeResults(paths.map((path) => ({ path, results: readResultsFile(resolve(path)) })));
       const out = resolve(options.out);
       writeFileAtomic(out, resultsJson(merged));
-      const planned = merged.configuration.schedulers.length * merged.configuration.repeats;
+      const planned = plannedRunCount(merged.configuration);
       process.stderr.write(
         `merged ${paths.length} files: ${merged.runs.length} of ${planned} runs${merged.complete ? '' : ' (incomplete)'}; written to ${out}\n`,
       );

@@ -34,7 +34,8 @@ async function reportCommand(file: string, options: ReportOptions): Promise<void
     const { renderSvg, svgToPng } = await import('../report/charts/render.js');
     const svgFolder = options.svg ? resolve(options.svg) : undefined;
     const pngFolder = options.png ? resolve(options.png) : undefined;
-    for (const chart of chartDefinitions(results)) {
+    const { confirmationView } = await import('../results/tuning.js');
+    for (const chart of chartDefinitions(confirmationView(results))) {
       const svg = await renderSvg(chart.spec);
       if (svgFolder) {
         writeFileAtomic(join(svgFolder, `${chart.id}.svg`), svg);
@@ -62,7 +63,15 @@ async function reportCommand(file: string, options: ReportOptions): Promise<void
     process.stdout.write('No run has finished yet: there is nothing to report.\n');
     return;
   }
-  process.stdout.write(`${renderResultsTable(results, { color, width: terminalWidth(process.stdout) })}\n\n${renderTerminalCharts(results, { color, width })}\n`);
+  const { confirmationView } = await import('../results/tuning.js');
+  const { renderTuningTables } = await import('../report/tuning-table.js');
+  const compared = confirmationView(results);
+  const tables = [
+    ...(compared.runs.length > 0 ? [renderResultsTable(compared, { color, width: terminalWidth(process.stdout) })] : []),
+    ...(results.tuning ? [renderTuningTables(results, { color, width: terminalWidth(process.stdout) })] : []),
+    ...(compared.runs.length > 0 ? [renderTerminalCharts(compared, { color, width })] : []),
+  ];
+  process.stdout.write(`${tables.join('\n\n')}\n`);
 }
 
 export function register(program: Command): void {

@@ -13,10 +13,17 @@ import { configurationDifference, resultsJson, type ResultsFile } from '../resul
 import { renderResultsTable } from '../report/table.js';
 import { colorEnabled, terminalWidth } from '../report/terminal.js';
 import { renderTerminalCharts } from '../report/terminal-charts.js';
-import { parseSchedulerSpec, renderCatalogueSummary, resolveSchedulerSelection } from '../schedulers/index.js';
+import { renderCatalogueSummary } from '../schedulers/index.js';
+import { resolveGridSelection } from '../schedulers/grid.js';
 import { describeSelection } from '../train/backend/select.js';
-import { runComparison, type ComparisonRequest } from '../train/comparison.js';
-import { parseShard } from '../train/plan.js';
+import { runComparison, type ComparisonHooks, type ComparisonProgress, type ComparisonRequest } from '../train/comparison.js';
+import { parseShard, shardFromEnvironment } from '../train/plan.js';
+import { Option } from 'commander';
+import { SELECT_CHOICES, confirmationView, type SelectMetric, type TuningConfiguration } from '../results/tuning.js';
+import { autoRateGrid, parseRateGrid, runTunedComparison, TUNING_STAGES, type TuningStage } from '../train/tuning.js';
+import { renderTuningTables } from '../report/tuning-table.js';
+import type { RunTask } from '../train/plan.js';
+import { atBaseRate } from '../train/base-rate.js';
 import { suggestBaseLearningRate } from '../train/lr-finder.js';
 import { createTaskProgress, type TaskProgress } from '../report/live.js';
 import { rate } from '../format-rate.js';
@@ -42,24 +49,15 @@ interface RunOptions extends Omit<ExperimentOptions, 'schedulers'> {
   jobs?: number;
   engine: EngineChoice;
   report?: string;
+  tuneLr?: string;
+  select: SelectMetric;
+  confirmRepeats?: number;
+  stage?: TuningStage;
+  from?: string;
 }
 
-/** Schedules that set their own peak rate. */
-const PEAK_RATE_SCHEDULERS = new Set(['cyclic', 'onecycle']);
-
-/**
- * With --lr auto, cyclic and onecycle specs that do not give max_lr take the
- * suggestion as their peak (cyclic's base_lr follows at the article's ratio of
- * 1/100 when its default would not stay below it). The label stays the same.
- */
-export function withSuggestedPeak(spec: ResolvedSchedulerSpec, learningRate: number): ResolvedSchedulerSpec {
-  const given = (key: string) => new RegExp(`(^|[:,])${key}=`).test(spec.spec);
-  if (!PEAK_RATE_SCHEDULERS.has(spec.name) || given('max_lr')) return spec;
-  const extra = [`max_lr=${learningRate}`];
-  if (spec.name === 'cyclic' && !given('base_lr') && Number(spec.params.base_lr) >= learningRate) extra.push(`base_lr=${learningRate / 100}`);
-  if (!given('label')) extra.push(`label=${spec.label}`);
-  return parseSchedulerSpec(`${spec.spec}${spec.spec.includes(':') ? ',' : ':'}${extra.join(',')}`);
-}
+/** --lr auto's peak for cyclic and onecycle: the same rule as every rate of --tune-lr (train/base-rate.ts). */
+export const withSuggestedPeak = atBaseRate;
 
 /** An argument as a POSIX shell reads it back: specs hold | and spaces. */
 function shellQuote(argument: string): string {
@@ -86,7 +84,12 @@ export function register(program: Command): void {
     .option('--jobs <n>', `worker processes training runs in parallel (default: the number of cores, at most the number of runs); results do not depend on it; at most ${LIMITS.jobs}`, integerOption(1, LIMITS.jobs))
     .option('--engine <name>', `${ENGINE_CHOICES.join(', ')}: train the runs of a repeat together (cohort, plain SGD) or one by one; same results within float tolerance`, choiceOption(ENGINE_CHOICES), 'auto')
     .option('--resume', 'continue the results file given by --out: skip the runs it already has')
-    .option('--shard <i/n>', `run only the i-th of n disjoint slices of the runs (combine them with lr-compare merge); n at most the number of runs (and ${LIMITS.shards})`)
+    .option('--shard <i/n>', `run only the i-th of n disjoint slices of the runs (combine them with lr-compare merge); n at most the number of runs (and ${LIMITS.shards}); 'env': shard JOB_COMPLETION_INDEX+1 of LR_COMPARE_SHARDS`)
+    .option('--tune-lr <rates>', "train every scheduler at every rate of a grid (e.g. 0.01,0.03,0.1,0.3, or 'auto': 5 rates a decade around the range test's suggestion), choose each one's rate on validation, then compare them on fresh seeds")
+    .addOption(new Option('--select <metric>', 'with --tune-lr: what chooses the rate (mean over the selection repeats)').choices(SELECT_CHOICES).default('val_acc'))
+    .option('--confirm-repeats <n>', `with --tune-lr: repeats of the comparison at the chosen rates, on fresh seeds (default: --repeats); at most ${LIMITS.repeats}`, integerOption(1, LIMITS.repeats))
+    .addOption(new Option('--stage <stage>', 'with --tune-lr: all (default), select (only the selection runs: with --shard), confirm (the confirmation runs, with --from)').choices(TUNING_STAGES))
+    .option('--from <file>', 'with --stage confirm: the merged selection results (lr-compare merge of the select shards)')
     .option('--no-chart', 'no terminal charts after the table')
     .option('--report <file.html>', 'also write the HTML report')
     .addHelpText('after', `\n${renderCatalogueSummary()}`)
@@ -116,9 +119,11 @@ function mergeConfig(options: RunOptions, command: Command): ExperimentOptions {
 async function runCommand(options: RunOptions, command: Command): Promise<void> {
   const format: OutputFormat = options.json ? 'json' : options.format;
   if (options.resume && !options.out) throw new UsageError('--resume needs --out <file>: the results file to continue');
-  const shard = options.shard !== undefined ? parseShard(options.shard) : undefined;
+  const shard = options.shard === 'env' ? shardFromEnvironment(process.env) : options.shard !== undefined ? parseShard(options.shard) : undefined;
+  const from = options.from ? readResultsFile(resolve(options.from)) : undefined;
+  const stage = tuningStage(options, shard !== undefined);
   const experiment = mergeConfig(options, command);
-  let specs = resolveSchedulerSelection(experiment.schedulers, options.scheduler ?? []);
+  let specs = resolveGridSelection(experiment.schedulers, options.scheduler ?? []);
   if (specs.length === 0) throw new UsageError('no scheduler to run: give --schedulers names or -s specs');
   if (specs.length > LIMITS.schedulers) {
     throw new UsageError(`${specs.length} scheduler runs per repeat is too many: at most ${LIMITS.schedulers}`);
@@ -154,7 +159,16 @@ async function runCommand(options: RunOptions, command: Command): Promise<void> 
 
   let lr: number;
   let lrAuto: ComparisonRequest['lrAuto'];
-  if (experiment.lr === 'auto') {
+  let tuning: TuningConfiguration | undefined;
+  const confirmRepeats = options.confirmRepeats ?? experiment.repeats;
+  if (options.tuneLr !== undefined && experiment.lr === 'auto') throw new UsageError("--lr auto and --tune-lr: give --tune-lr auto for a grid around the range test's suggestion");
+  if (options.tuneLr !== undefined && options.tuneLr !== 'auto') tuning = { lr: parseRateGrid(options.tuneLr), select: options.select, confirmRepeats };
+  if (options.tuneLr === 'auto' && from?.configuration.lrAuto && from.configuration.tuning) {
+    // The confirmation stage uses the selection's grid: a second range test could only disagree.
+    lr = from.configuration.lr;
+    lrAuto = from.configuration.lrAuto;
+    tuning = { lr: from.configuration.tuning.lr, select: options.select, confirmRepeats };
+  } else if (experiment.lr === 'auto' || options.tuneLr === 'auto') {
     // One range test with the base seed: every scheduler and repeat then shares the rate.
     // Its bar on a terminal; in logs only the suggestion's line (plainEvery > 1: no step lines).
     let rangeTest: TaskProgress | undefined;
@@ -174,8 +188,9 @@ async function runCommand(options: RunOptions, command: Command): Promise<void> 
     lr = auto.learningRate;
     const description = auto.finder.suggestions[auto.rule].description;
     lrAuto = { rule: auto.rule, learningRate: lr, description };
-    specs = specs.map((spec) => withSuggestedPeak(spec, lr));
-    const suggested = `--lr auto: the range test suggests ${rate(lr)} (${auto.rule}: ${description})`;
+    if (options.tuneLr === 'auto') tuning = { lr: autoRateGrid(lr), select: options.select, confirmRepeats };
+    else specs = specs.map((spec) => withSuggestedPeak(spec, lr));
+    const suggested = `--${tuning ? 'tune-lr' : 'lr'} auto: the range test suggests ${rate(lr)} (${auto.rule}: ${description})${tuning ? `; grid ${tuning.lr.map(rate).join(', ')}` : ''}`;
     if (rangeTest) rangeTest.finish(suggested);
     else if (!options.quiet) process.stderr.write(`${suggested}\n`);
   } else {
@@ -184,6 +199,7 @@ async function runCommand(options: RunOptions, command: Command): Promise<void> 
   if (experiment.weightDecay !== undefined && !specs.some((spec) => WEIGHT_DECAY_OPTIMIZERS.includes(spec.optimizer ?? experiment.optimizer))) {
     throw new UsageError(`--weight-decay applies to ${WEIGHT_DECAY_OPTIMIZERS.join(', ')}; no run uses one (give --optimizer or a spec's optimizer=)`);
   }
+  if (stage !== 'all' && !tuning) throw new UsageError('--stage needs --tune-lr: only a tuned comparison runs in stages');
   const request: ComparisonRequest = {
     specs,
     lrAuto,
@@ -204,14 +220,17 @@ async function runCommand(options: RunOptions, command: Command): Promise<void> 
     jobs: options.jobs ?? availableParallelism(),
     engine: options.engine,
     finishedRuns: previous?.runs,
+    ...(tuning ? { tuning } : {}),
   };
   const quiet = options.quiet === true || format === 'json';
-  const progress = new ProgressReporter(process.stderr, experiment.epochs, options.quiet === true, { repeats: experiment.repeats });
+  const reporter = new ProgressReporter(process.stderr, experiment.epochs, options.quiet === true, { repeats: experiment.repeats + (tuning ? confirmRepeats : 0) });
+  // Stage 'all' trains the confirmation after the selection: the overall line counts both from the start.
+  const progress = tuning ? withGridPointLabels(reporter, stage === 'all' ? specs.length * confirmRepeats : 0) : reporter;
   const resumeArguments = [...process.argv.slice(2), ...(options.resume ? [] : ['--resume'])];
   const interrupt = installInterruptHandler({ out, resumeHint: resumeArguments.map(shellQuote).join(' ') });
   let results: ResultsFile;
   try {
-    results = await runComparison(request, {
+    const hooks: ComparisonHooks = {
       progress,
       callbacks: [interrupt.callback],
       onBackend: (selection) => {
@@ -220,15 +239,18 @@ async function runCommand(options: RunOptions, command: Command): Promise<void> 
       onConfiguration: (configuration) => {
         const difference = previous && configurationDifference(previous.configuration, configuration);
         if (difference) throw new UsageError(`cannot resume ${out}: its configuration differs in ${difference}`);
+        const fromDifference = from && configurationDifference(from.configuration, configuration, [options.from ?? 'from', 'now']);
+        if (fromDifference) throw new UsageError(`cannot confirm the selection in ${options.from}: its configuration differs in ${fromDifference}`);
       },
       onResults: (partial) => {
         interrupt.latest = partial;
         if (writePartial) writeFileAtomic(out, resultsJson(partial));
       },
-    });
+    };
+    results = tuning ? await runTunedComparison({ ...request, tuning, stage, selectionRuns: from?.runs }, hooks) : await runComparison(request, hooks);
   } finally {
     // Before the table, or an error's message: no progress block left on screen.
-    progress.stop();
+    reporter.stop();
     interrupt.remove();
   }
   writeFileAtomic(out, resultsJson(results));
@@ -238,11 +260,48 @@ async function runCommand(options: RunOptions, command: Command): Promise<void> 
     process.stdout.write(resultsJson(results));
   } else {
     const color = format === 'table' && colorEnabled(process.stdout);
-    process.stdout.write(`${renderResultsTable(results, { color, format, width: terminalWidth(process.stdout) })}\n`);
-    if (options.chart && format === 'table') process.stdout.write(`\n${renderTerminalCharts(results, { color, width: process.stdout.columns })}\n`);
+    const compared = confirmationView(results);
+    const width = terminalWidth(process.stdout);
+    if (compared.runs.length > 0) process.stdout.write(`${renderResultsTable(compared, { color, format, width })}\n`);
+    if (results.tuning) process.stdout.write(`${compared.runs.length > 0 ? '\n' : ''}${renderTuningTables(results, { color, format, width })}\n`);
+    if (options.chart && format === 'table' && compared.runs.length > 0) process.stdout.write(`\n${renderTerminalCharts(compared, { color, width: process.stdout.columns })}\n`);
   }
   if (!quiet) {
     process.stderr.write(`results written to ${out}\n`);
     if (options.report) process.stderr.write(`report written to ${resolve(options.report)}\n`);
   }
+}
+
+/**
+ * Which runs of a tuned comparison this invocation trains: --stage, else
+ * confirm with --from, select with --shard (the selection must be merged
+ * before any shard can confirm it), all otherwise.
+ */
+function tuningStage(options: RunOptions, sharded: boolean): TuningStage {
+  const stage = options.stage ?? (options.from ? 'confirm' : sharded && options.tuneLr !== undefined ? 'select' : 'all');
+  if (stage === 'confirm' && !options.from) throw new UsageError('--stage confirm needs --from <file>: the merged results of the selection stage');
+  if (stage !== 'confirm' && options.from) throw new UsageError(`--from belongs to --stage confirm (this is --stage ${stage})`);
+  if (stage === 'all' && sharded && options.tuneLr !== undefined) {
+    throw new UsageError('a sharded tuned comparison runs in two stages: --stage select --shard i/n, merge, then --stage confirm --from merged.json --shard i/n');
+  }
+  return stage;
+}
+
+/**
+ * Progress lines of a tuned run name the rate: the label alone does not tell the grid's runs apart.
+ * `laterRuns`: runs of a later phase that the first start() counts in (the second start() is then ignored).
+ */
+function withGridPointLabels(progress: ComparisonProgress, laterRuns: number): ComparisonProgress {
+  let started = false;
+  const labelled = (task: RunTask): RunTask =>
+    task.gridPoint ? { ...task, spec: { ...task.spec, label: `${task.spec.label} ${task.phase === 'selection' ? 'select' : 'confirm'} lr ${rate(task.gridPoint.lr)}` } } : task;
+  return {
+    start: (runCount, alreadyFinished) => {
+      if (!started || laterRuns === 0) progress.start(runCount + laterRuns, alreadyFinished);
+      started = true;
+    },
+    runStarted: (task) => progress.runStarted(labelled(task)),
+    epoch: (task, record) => progress.epoch(labelled(task), record),
+    runFinished: (task, result) => progress.runFinished(labelled(task), result),
+  };
 }

@@ -6,6 +6,8 @@ import { CHART_FONT, chartDefinitions } from './charts/specs.js';
 import type { ResultsFile } from '../results/results.js';
 import { compareSchedulers } from '../results/statistics.js';
 import { resultsTableModel } from './table.js';
+import { chosenRatesModel, sensitivityModel } from './tuning-table.js';
+import { confirmationView } from '../results/tuning.js';
 
 /**
  * The browser side, inlined so that the report opens offline from disk:
@@ -116,8 +118,22 @@ const STYLE = `
   code { font-size: 13px; white-space: nowrap; }
 `;
 
+/** A tuned file's chosen rates and sensitivity, the tables the terminal shows. */
+function tuningSection(results: ResultsFile): string {
+  if (!results.tuning) return '';
+  const tables = [chosenRatesModel(results), sensitivityModel(results)]
+    .filter((model) => model !== undefined)
+    .map((model) => table(model.head.map((cell) => cell.split('\n').map(escapeHtml).join('<br>')), model.rows.map((row) => row.map(modelCell)), 'numbers'));
+  const seeds = results.tuning.seeds;
+  return `<h2>Tuning</h2>
+<p>Each scheduler's base rate was chosen on validation (${escapeHtml(results.tuning.select)}, mean over the selection repeats, seeds ${seeds.selection.join('..')}); the summary above compares them at the chosen rates on fresh seeds ${seeds.confirmation.join('..')}, on the test set. The second table is each scheduler's selection score at every rate of the grid (* chosen).</p>
+${tables.join('\n')}`;
+}
+
 /** The report as one self-contained HTML page (about 600 KB, most of it the inlined Vega runtime). */
-export async function renderHtmlReport(results: ResultsFile): Promise<string> {
+export async function renderHtmlReport(file: ResultsFile): Promise<string> {
+  // A tuned file's table and run charts show the comparison (the confirmation runs); its selection has a section of its own.
+  const results = confirmationView(file);
   // Vega-Lite and Vega load only when a report is made, not with every command that imports this file.
   const { toVega } = await import('./charts/render.js');
   const charts = results.runs.length > 0 ? chartDefinitions(results) : [];
@@ -145,11 +161,12 @@ export async function renderHtmlReport(results: ResultsFile): Promise<string> {
 ${partialBanner(results)}
 <h2>Summary</h2>
 ${summarySection(results)}
+${tuningSection(file)}
 <h2>Charts</h2>
 <p class="hint">Hover a line for its values. Click a legend entry to hide or show that scheduler (click again to bring it back). The menu (…) at a chart's top right saves it as SVG or PNG.</p>
 ${figures || '<p>No run has finished yet: there is nothing to draw.</p>'}
 <h2>Configuration</h2>
-${keyValueTable(results.configuration)}
+${keyValueTable(file.configuration)}
 <h2>Backend and environment</h2>
 ${keyValueTable(results.environment)}
 <script>${inlineScript(vega)}</script>

@@ -2,6 +2,7 @@ import { UsageError } from '../errors.js';
 import { readInputText } from '../read-input.js';
 import { RESULTS_VERSION, type ResultsFile } from './results.js';
 import { compareSchedulers } from './statistics.js';
+import { SELECT_CHOICES, tuningOfRuns } from './tuning.js';
 
 /**
  * Reading results files back (report, check, compare, merge, run --resume):
@@ -88,6 +89,19 @@ function problemIn(data: Record<string, unknown>): string | null {
   if (configuration) return configuration;
   const environment = data.environment as Record<string, unknown>;
   if (!isString(environment.backend)) return 'environment.backend is missing';
+  const tuning = (data.configuration as Record<string, unknown>).tuning;
+  if (tuning !== undefined) {
+    const problem = badField(
+      isObject(tuning) ? (tuning as Record<string, unknown>) : {},
+      {
+        lr: (value) => Array.isArray(value) && value.length > 0 && value.every((rate) => typeof rate === 'number' && rate > 0),
+        select: (value) => (SELECT_CHOICES as readonly unknown[]).includes(value),
+        confirmRepeats: (value) => Number.isInteger(value) && (value as number) >= 1,
+      },
+      'configuration.tuning',
+    );
+    if (problem) return problem;
+  }
   const runs = data.runs as unknown[];
   for (let index = 0; index < runs.length; index++) {
     const run = runs[index];
@@ -96,6 +110,15 @@ function problemIn(data: Record<string, unknown>): string | null {
     const record = run as Record<string, unknown>;
     const problem = badField(record, RUN_FIELDS, at) ?? badField(record.summary as Record<string, unknown>, SUMMARY_FIELDS, `${at}.summary`);
     if (problem) return problem;
+    if (tuning !== undefined) {
+      // A tuned file's every run says which phase it belongs to and the rate it trained at.
+      const tunedProblem = badField(
+        record,
+        { phase: (value) => value === 'selection' || value === 'confirmation', gridPoint: (value) => isObject(value) && isNumber((value as Record<string, unknown>).lr) },
+        at,
+      );
+      if (tunedProblem) return tunedProblem;
+    }
     const history = record.history as unknown[];
     if (history.length === 0) return `${at}.history is empty`;
     for (let epoch = 0; epoch < history.length; epoch++) {
@@ -109,10 +132,12 @@ function problemIn(data: Record<string, unknown>): string | null {
   }
   const seen = new Map<string, number>();
   for (let index = 0; index < runs.length; index++) {
-    const run = runs[index] as { label: string; repeat: number };
-    const key = `${run.label}#${run.repeat}`;
+    const run = runs[index] as { label: string; repeat: number; phase?: string; gridPoint?: { lr: number } };
+    // A tuned file's selection runs of one label and repeat differ in their rate: (label, rate, repeat) is one run.
+    const atRate = run.phase === 'selection' ? ` at lr ${run.gridPoint?.lr}` : '';
+    const key = `${run.label}${atRate}#${run.repeat}`;
     const earlier = seen.get(key);
-    if (earlier !== undefined) return `runs[${index}] repeats runs[${earlier}]: both are '${run.label}' repeat ${run.repeat}; each (label, repeat) is one run`;
+    if (earlier !== undefined) return `runs[${index}] repeats runs[${earlier}]: both are '${run.label}'${atRate} repeat ${run.repeat}; each (label, repeat) is one run`;
     seen.set(key, index);
   }
   if (data.complete === true && runs.length === 0) return 'results.runs is empty although the run is marked complete';
@@ -134,11 +159,11 @@ export function readResultsFile(path: string): ResultsFile {
   const record = data as Record<string, unknown>;
   if (record.version === undefined) throw new UsageError(`${path} is not an lr-compare results file: it has no results version`);
   if (!Number.isInteger(record.version) || (record.version as number) < 1) {
-    throw new UsageError(`${path}: version ${JSON.stringify(record.version)} is not supported (this lr-compare reads version ${RESULTS_VERSION})`);
+    throw new UsageError(`${path}: version ${JSON.stringify(record.version)} is not supported (this lr-compare reads versions 1 to ${RESULTS_VERSION})`);
   }
   if ((record.version as number) > RESULTS_VERSION) {
     throw new UsageError(
-      `${path} was written by a newer lr-compare (results version ${record.version}; this one reads version ${RESULTS_VERSION}): upgrade lr-compare`,
+      `${path} was written by a newer lr-compare (results version ${record.version}; this one reads versions 1 to ${RESULTS_VERSION}): upgrade lr-compare`,
     );
   }
   const problem = problemIn(record);
@@ -147,5 +172,6 @@ export function readResultsFile(path: string): ResultsFile {
   if (results.runs.length === 0) return results;
   // The statistics of exactly the runs in the file, computed as `run` computes them (also for files
   // written before statistics were stored, and for runs pasted together by hand).
-  return { ...results, statistics: compareSchedulers(results.runs, results.configuration.validationSamples) };
+  const tuning = tuningOfRuns(results.configuration, results.runs);
+  return { ...results, statistics: compareSchedulers(results.runs, results.configuration.validationSamples), ...(tuning ? { tuning } : {}) };
 }

@@ -1,6 +1,7 @@
 import type { OptimizerSettings } from '../train/optimizers.js';
 import type { ParamValue } from '../schedulers/types.js';
 import type { ComparisonStatistics } from './statistics.js';
+import type { RunPhase, TuningConfiguration, TuningRecord } from './tuning.js';
 
 /**
  * The results file's schema (what `lr-compare run` writes and every other
@@ -31,8 +32,11 @@ export interface Evaluation {
   readonly accuracy: number;
 }
 
-/** Bumped when the results file changes in a way older readers cannot follow. */
-export const RESULTS_VERSION = 1;
+/**
+ * Bumped when the results file changes in a way older readers cannot follow.
+ * 2: tuned comparisons (configuration.tuning, a top-level `tuning`, runs with `phase` and `gridPoint`).
+ */
+export const RESULTS_VERSION = 2;
 
 /** Every option of a run, as resolved (defaults filled in). */
 export interface RunConfiguration {
@@ -57,6 +61,8 @@ export interface RunConfiguration {
   readonly validationSamples: number;
   /** With --lr auto: the range test's rule and suggestion, which became `lr`. */
   readonly lrAuto?: { readonly rule: string; readonly learningRate: number; readonly description: string };
+  /** With --tune-lr: the rate grid, the selection metric and the confirmation repeats (see results/tuning.ts). */
+  readonly tuning?: TuningConfiguration;
 }
 
 export interface RunEnvironment {
@@ -105,6 +111,10 @@ export interface RunResult {
   /** 0-based repeat index; the seed of repeat k is shared by every scheduler. */
   readonly repeat: number;
   readonly seed: number;
+  /** Tuned comparisons: whether this run selects a rate or confirms the chosen one. */
+  readonly phase?: RunPhase;
+  /** Tuned comparisons: the base rate (and swept spec parameters) this run trained at. */
+  readonly gridPoint?: Readonly<Record<string, ParamValue>> & { readonly lr: number };
   readonly history: readonly EpochRecord[];
   readonly summary: RunSummary;
 }
@@ -121,6 +131,8 @@ export interface ResultsFile {
   readonly runs: readonly RunResult[];
   /** Aggregates across repeats and the significance of each difference from the best. */
   readonly statistics: ComparisonStatistics;
+  /** Tuned comparisons: the grid, the selection metric, each scheduler's chosen rate and the sensitivity. */
+  readonly tuning?: TuningRecord;
 }
 
 function argBest(values: readonly number[], better: (a: number, b: number) => boolean): number {

@@ -21,6 +21,15 @@ export const SIGNIFICANCE_LEVEL = 0.05;
 export const TEST_METHOD =
   'paired t-test across repeats (repeat k of every scheduler shares seed k), two-sided, ' +
   'on best validation accuracy against the best scheduler, p-values Holm-adjusted for the number of comparisons';
+/** The method of a tuned comparison (run --tune-lr; see tuning.ts): selection and comparison on different seeds. */
+export const TUNED_METHOD =
+  'each scheduler\'s rate chosen on validation (mean over the selection repeats, seeds seed..seed+repeats-1), ' +
+  'then compared at the chosen rates on fresh seeds (confirmation repeat k, from k = repeats, of every scheduler uses seed + k): ' +
+  'paired t-test across confirmation repeats, two-sided, on test accuracy against the best scheduler, p-values Holm-adjusted for the number of comparisons';
+/** What ranks a tuned comparison: the rates were chosen on validation, so the comparison is judged on the test set. */
+export const TUNED_RANKING_METRIC: AggregatedMetric = 'testAccuracy';
+
+const METRIC_WORDS: Partial<Record<AggregatedMetric, string>> = { bestValidationAccuracy: 'best validation accuracy', testAccuracy: 'test accuracy' };
 
 export interface MetricStatistics {
   readonly n: number;
@@ -139,7 +148,13 @@ function list(labels: readonly string[]): string {
  * Aggregates the runs of each scheduler across repeats and says which
  * differences from the best scheduler are real.
  */
-export function compareSchedulers(runs: readonly RunResult[], validationSamples: number): ComparisonStatistics {
+export function compareSchedulers(allRuns: readonly RunResult[], validationSamples: number): ComparisonStatistics {
+  // A tuned comparison's selection runs chose the rates: comparing them too would reward the winner's curse.
+  const tuned = allRuns.some((run) => run.phase !== undefined);
+  const runs = tuned ? allRuns.filter((run) => run.phase === 'confirmation') : allRuns;
+  const rankingMetric = tuned ? TUNED_RANKING_METRIC : RANKING_METRIC;
+  const method = tuned ? TUNED_METHOD : TEST_METHOD;
+  const metricWords = METRIC_WORDS[rankingMetric] ?? rankingMetric;
   const groups = groupByLabel(runs);
   const aggregated = [...groups.entries()].map(([label, group]) => {
     const metrics = Object.fromEntries(
@@ -155,21 +170,21 @@ export function compareSchedulers(runs: readonly RunResult[], validationSamples:
     };
   });
   const score = (entry: (typeof aggregated)[number]) => {
-    const mean = entry.metrics[RANKING_METRIC].mean;
+    const mean = entry.metrics[rankingMetric].mean;
     return Number.isFinite(mean) ? mean : -Infinity;
   };
   aggregated.sort((a, b) => score(b) - score(a));
   const best = aggregated[0];
   if (!best) {
-    return { method: TEST_METHOD, rankingMetric: RANKING_METRIC, significanceLevel: SIGNIFICANCE_LEVEL, repeats: 0, best: '', schedulers: [], withinNoise: [], conclusion: 'No run has finished yet.' };
+    return { method, rankingMetric, significanceLevel: SIGNIFICANCE_LEVEL, repeats: 0, best: '', schedulers: [], withinNoise: [], conclusion: 'No run has finished yet.' };
   }
   const repeats = maxOf(aggregated.map((entry) => entry.group.length));
 
   const comparisons = aggregated.slice(1).map((entry) => {
-    const bestByRepeat = new Map(best.group.map((run) => [run.repeat, valueOf(run, RANKING_METRIC)]));
+    const bestByRepeat = new Map(best.group.map((run) => [run.repeat, valueOf(run, rankingMetric)]));
     const differences = entry.group
       .filter((run) => bestByRepeat.has(run.repeat))
-      .map((run) => (bestByRepeat.get(run.repeat) as number) - valueOf(run, RANKING_METRIC))
+      .map((run) => (bestByRepeat.get(run.repeat) as number) - valueOf(run, rankingMetric))
       .filter((difference) => Number.isFinite(difference));
     return { pairs: differences.length, ...pairedTTest(differences) };
   });
@@ -195,24 +210,24 @@ export function compareSchedulers(runs: readonly RunResult[], validationSamples:
 
   const withinNoise = schedulers.filter((entry) => entry.versusBest === null || entry.versusBest.significant !== true).map((entry) => entry.label);
   const worse = schedulers.filter((entry) => entry.versusBest?.significant === true).map((entry) => entry.label);
-  const bestMean = best.metrics[RANKING_METRIC].mean;
+  const bestMean = best.metrics[rankingMetric].mean;
   let conclusion: string;
   if (repeats < 2) {
     const standardError = accuracyStandardError(bestMean, validationSamples);
     conclusion =
-      `Best by best validation accuracy: ${best.label} (${(100 * bestMean).toFixed(2)}%). ` +
+      `Best by ${metricWords}: ${best.label} (${(100 * bestMean).toFixed(2)}%). ` +
       `No significance can be judged from one run per scheduler: run with --repeats 3 or more. ` +
       `On ${validationSamples} validation samples an accuracy near ${(100 * bestMean).toFixed(1)}% has a standard error of ` +
       `${(100 * standardError).toFixed(2)} points, so differences under about ${(100 * 2 * Math.SQRT2 * standardError).toFixed(1)} points are noise.`;
   } else {
     conclusion =
-      `Best: ${best.label} (best validation accuracy ${(100 * bestMean).toFixed(2)}% over ${repeats} repeats). ` +
+      `Best: ${best.label} (${metricWords} ${(100 * bestMean).toFixed(2)}% over ${repeats} repeats). ` +
       `Within noise of it (Holm-adjusted paired t-test, p >= ${SIGNIFICANCE_LEVEL}): ${list(withinNoise.filter((label) => label !== best.label))}. ` +
       `Significantly worse: ${list(worse)}.`;
   }
   return {
-    method: TEST_METHOD,
-    rankingMetric: RANKING_METRIC,
+    method,
+    rankingMetric,
     significanceLevel: SIGNIFICANCE_LEVEL,
     repeats,
     best: best.label,

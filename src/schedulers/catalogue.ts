@@ -10,6 +10,7 @@ import type { ParamDefinition } from './params.js';
 import { describeAllowed, describeDefault } from './params.js';
 import { ALL_SCHEDULERS, ARTICLE_SCHEDULERS, SCHEDULER_REGISTRY } from './registry.js';
 import { maxOf } from '../extent.js';
+import { GRID_GRAMMAR } from './grid.js';
 
 /** Run-dependent defaults are stated in this term; every rendering defines it. */
 const SCHEDULE_LENGTH =
@@ -87,6 +88,7 @@ export function renderCatalogue(): string {
     `Select with --schedulers name,name,... ('${ALL_SCHEDULERS}' = ${ARTICLE_SCHEDULERS.join(', ')}) or -s/--scheduler 'name:key=value,...'.`,
     GRAMMAR.replaceAll('`', ''),
     ...wrap(COMPOSITE_GRAMMAR.replaceAll('`', ''), '', ''),
+    ...wrap(GRID_GRAMMAR, '', ''),
     ...wrap(`Defaults that depend on the run use the ${SCHEDULE_LENGTH}.`, '', ''),
     '',
   ];
@@ -163,6 +165,8 @@ export function renderCatalogueMarkdown(): string {
     `${GRAMMAR} \`label=...\` names the run.`,
     '',
     COMPOSITE_GRAMMAR,
+    '',
+    GRID_GRAMMAR.replace(/(key=\{v1,v2,...\}|'cyclic:[^']*'|cyclic\[[^\]]*\]|milestones=\{[^}]*\})/g, '`$1`'),
     '',
     `\`--schedulers ${ALL_SCHEDULERS}\` selects the source article's five: ${ARTICLE_SCHEDULERS.map((name) => `\`${name}\``).join(', ')}.`,
     'Try any spec without training: `lr-compare schedule <spec> --steps N`.',

@@ -69,4 +69,6 @@ export interface ResolvedSchedulerSpec {
   readonly spec: string;
   /** `optimizer=`: this run's optimizer, overriding the comparison's --optimizer; absent when not given. */
   readonly optimizer?: OptimizerName;
+  /** A variant of a parameter sweep (grid.ts): the swept parameters' values. */
+  readonly grid?: Readonly<Record<string, ParamValue>>;
 }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { RESULTS_VERSION, type ResultsFile, type RunConfiguration, type RunResult } from '../results/results.js';
+import { tuningRecord, type TuningConfiguration } from '../results/tuning.js';
 import { compareSchedulers } from '../results/statistics.js';
 import { createScheduler } from '../schedulers/index.js';
 import { runEnvironment } from './backend/environment.js';
@@ -22,6 +23,10 @@ export interface ComparisonRequest extends TrainingSetup {
   readonly shard?: Shard;
   /** Runs already done (--resume): kept as they are and not run again. */
   readonly finishedRuns?: readonly RunResult[];
+  /** Tuned comparisons (tuning.ts): the grid and protocol, recorded in the configuration. */
+  readonly tuning?: TuningConfiguration;
+  /** Tuned comparisons: the runs to train (already sliced to the shard) instead of planRuns' plan. */
+  readonly plan?: readonly RunTask[];
 }
 
 /** What a comparison reports as it goes (report/progress.ts' ProgressReporter is one); the engine draws nothing itself. */
@@ -74,6 +79,7 @@ export async function runComparison(request: ComparisonRequest, hooks: Compariso
     trainSamples: data.train.count,
     validationSamples: data.validation.count,
     ...(request.lrAuto ? { lrAuto: request.lrAuto } : {}),
+    ...(request.tuning ? { tuning: request.tuning } : {}),
   };
   hooks.onConfiguration?.(configuration);
 
@@ -82,8 +88,9 @@ export async function runComparison(request: ComparisonRequest, hooks: Compariso
 
   const environment = runEnvironment(selection);
   const createdAt = new Date().toISOString();
-  const tasks = shardOf(planRuns(request.specs, request.repeats, request.seed), request.shard);
-  const keyOf = (task: RunTask) => runKey({ label: task.spec.label, repeat: task.repeat });
+  const tasks = request.plan ?? shardOf(planRuns(request.specs, request.repeats, request.seed), request.shard);
+  const keyOf = (task: RunTask) => runKey({ label: task.spec.label, repeat: task.repeat, phase: task.phase, gridPoint: task.gridPoint });
+  const labels = request.specs.map((spec) => spec.label);
   const planIndex = new Map(tasks.map((task) => [keyOf(task), task.index]));
   const finished = new Map((request.finishedRuns ?? []).map((run) => [runKey(run), run]));
   const runs: RunResult[] = tasks.map((task) => finished.get(keyOf(task))).filter((run): run is RunResult => run !== undefined);
@@ -97,6 +104,7 @@ export async function runComparison(request: ComparisonRequest, hooks: Compariso
     environment,
     runs: [...runs].sort((a, b) => (planIndex.get(runKey(a)) ?? 0) - (planIndex.get(runKey(b)) ?? 0)),
     statistics: compareSchedulers(runs, data.validation.count),
+    ...(request.tuning ? { tuning: tuningRecord(configuration, runs, labels) } : {}),
   });
   hooks.onResults?.(resultsOf());
   const progress = hooks.progress;

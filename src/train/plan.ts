@@ -1,6 +1,7 @@
 import { UsageError } from '../errors.js';
 import { LIMITS } from '../limits.js';
-import type { ResolvedSchedulerSpec } from '../schedulers/types.js';
+import type { RunPhase } from '../results/tuning.js';
+import type { ParamValue, ResolvedSchedulerSpec } from '../schedulers/types.js';
 
 /** One training job of a comparison: a scheduler in a repeat. */
 export interface RunTask {
@@ -9,6 +10,9 @@ export interface RunTask {
   readonly repeat: number;
   readonly seed: number;
   readonly spec: ResolvedSchedulerSpec;
+  /** Tuned comparisons (tuning.ts): the phase and the base rate (and swept parameters) of this run. */
+  readonly phase?: RunPhase;
+  readonly gridPoint?: Readonly<Record<string, ParamValue>> & { readonly lr: number };
 }
 
 export interface Shard {
@@ -36,17 +40,44 @@ export function planRuns(specs: readonly ResolvedSchedulerSpec[], repeats: numbe
 }
 
 /**
- * Runs (from any files: shards, resumed runs) sorted as `planRuns` orders
- * them, given the plan's schedulers as the configuration records them (specs).
+ * The position of a tuned plan's run (tuning.ts plans them): selection runs
+ * first, repeat-major, then the grid's rates, then the schedulers; then the
+ * confirmation runs, repeat-major, then the schedulers.
  */
-export function inPlanOrder<T extends { readonly spec: string; readonly repeat: number }>(runs: readonly T[], schedulers: readonly string[]): T[] {
-  const position = (run: T) => planIndex(run.repeat, Math.max(0, schedulers.indexOf(run.spec)), schedulers.length);
+export function tunedPlanIndex(
+  run: { readonly phase?: RunPhase; readonly repeat: number; readonly gridPoint?: { readonly lr: number } },
+  schedulerIndex: number,
+  plan: { readonly schedulerCount: number; readonly grid: readonly number[]; readonly repeats: number },
+): number {
+  const selectionCount = plan.repeats * plan.grid.length * plan.schedulerCount;
+  if (run.phase === 'selection') {
+    const rateIndex = Math.max(0, plan.grid.indexOf(run.gridPoint?.lr ?? Number.NaN));
+    return (run.repeat * plan.grid.length + rateIndex) * plan.schedulerCount + schedulerIndex;
+  }
+  return selectionCount + planIndex(run.repeat - plan.repeats, schedulerIndex, plan.schedulerCount);
+}
+
+/**
+ * Runs (from any files: shards, resumed runs) sorted as `planRuns` orders
+ * them, given the plan's schedulers as the configuration records them (specs);
+ * with `tuning` (grid and selection repeats), as a tuned plan orders them.
+ */
+export function inPlanOrder<T extends { readonly spec: string; readonly repeat: number; readonly phase?: RunPhase; readonly gridPoint?: { readonly lr: number } }>(
+  runs: readonly T[],
+  schedulers: readonly string[],
+  tuning?: { readonly grid: readonly number[]; readonly repeats: number },
+): T[] {
+  const schedulerIndex = (run: T) => Math.max(0, schedulers.indexOf(run.spec));
+  const position = (run: T) =>
+    tuning
+      ? tunedPlanIndex(run, schedulerIndex(run), { schedulerCount: schedulers.length, ...tuning })
+      : planIndex(run.repeat, schedulerIndex(run), schedulers.length);
   return [...runs].sort((a, b) => position(a) - position(b));
 }
 
-/** The identity of a run across files (shards, resumed runs). */
-export function runKey(run: { readonly label: string; readonly repeat: number }): string {
-  return `${run.label}#${run.repeat}`;
+/** The identity of a run across files (shards, resumed runs); a selection run's rate is part of it. */
+export function runKey(run: { readonly label: string; readonly repeat: number; readonly phase?: RunPhase; readonly gridPoint?: { readonly lr: number } }): string {
+  return run.phase === 'selection' ? `${run.label}@${run.gridPoint?.lr}#${run.repeat}` : `${run.label}#${run.repeat}`;
 }
 
 export function parseShard(text: string): Shard {
@@ -58,6 +89,23 @@ export function parseShard(text: string): Shard {
   }
   if (count > LIMITS.shards) throw new UsageError(`--shard ${text}: ${match![2]} shards is too large: at most ${LIMITS.shards}`);
   return { index, count };
+}
+
+/**
+ * --shard env: a Kubernetes Indexed Job's pod runs shard JOB_COMPLETION_INDEX + 1
+ * (the index counts from 0) of LR_COMPARE_SHARDS (the Job's completions).
+ */
+export function shardFromEnvironment(env: Readonly<Record<string, string | undefined>>): Shard {
+  const index = env.JOB_COMPLETION_INDEX;
+  const count = env.LR_COMPARE_SHARDS;
+  if (index === undefined || !/^\d+$/.test(index.trim())) {
+    throw new UsageError(`--shard env needs JOB_COMPLETION_INDEX, a whole number from 0 (a Kubernetes Indexed Job sets it), got ${index === undefined ? 'nothing' : `'${index}'`}`);
+  }
+  if (count === undefined || !/^\d+$/.test(count.trim()) || Number(count) < 1 || Number(count) > LIMITS.shards) {
+    throw new UsageError(`--shard env needs LR_COMPARE_SHARDS, the number of shards from 1 to ${LIMITS.shards}, got ${count === undefined ? 'nothing' : `'${count}'`}`);
+  }
+  if (Number(index) >= Number(count)) throw new UsageError(`--shard env: JOB_COMPLETION_INDEX ${index} must be below LR_COMPARE_SHARDS ${count}`);
+  return { index: Number(index) + 1, count: Number(count) };
 }
 
 /** Round-robin slices: disjoint, together the whole plan, and balanced across schedulers. */

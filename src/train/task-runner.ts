@@ -12,6 +12,7 @@ import { chooseEngine, type EngineChoice } from './engine.js';
 import { runTrainingJob, type JobOutcome, type TrainingJob } from './job.js';
 import { optimizerSettings, type OptimizerName, type OptimizerSettings } from './optimizers.js';
 import type { RunTask } from './plan.js';
+import { atBaseRate } from './base-rate.js';
 
 /** Everything a process needs to train any run of a comparison; plain data, so it crosses to worker processes. */
 export interface TrainingSetup {
@@ -94,7 +95,7 @@ export class TaskRunner {
   }
 
   /** What every run of a repeat with one optimizer shares, whichever way it is trained: all of a job but its schedule(s). */
-  private repeatJob(seed: number, optimizer: OptimizerSettings): Omit<TrainingJob, 'scheduler' | 'onEpochEnd' | 'step'> {
+  private repeatJob(seed: number, optimizer: OptimizerSettings, learningRate: number): Omit<TrainingJob, 'scheduler' | 'onEpochEnd' | 'step'> {
     return {
       shape: this.shape,
       initialWeights: this.weightsFor(seed),
@@ -105,16 +106,27 @@ export class TaskRunner {
       batchSize: this.setup.batchSize,
       optimizer: optimizer.name,
       optimizerSettings: optimizer,
-      baseLearningRate: this.setup.lr,
+      baseLearningRate: learningRate,
       seed,
       callbacks: this.callbacks,
     };
   }
 
+  /** A tuned run trains at its grid point's rate (and a peak-rate schedule peaks there); others at --lr. */
+  private rateOf(task: RunTask): { readonly learningRate: number; readonly spec: ResolvedSchedulerSpec } {
+    const learningRate = task.gridPoint?.lr ?? this.setup.lr;
+    return { learningRate, spec: task.gridPoint ? atBaseRate(task.spec, learningRate) : task.spec };
+  }
+
+  private scheduleOf(task: RunTask) {
+    const { learningRate, spec } = this.rateOf(task);
+    return createScheduler(spec, { ...this.context, baseLr: learningRate });
+  }
+
   async run(task: RunTask, onEpochEnd?: (record: EpochRecord) => void): Promise<RunResult> {
     const outcome = await runTrainingJob({
-      ...this.repeatJob(task.seed, this.optimizerOf(task)),
-      scheduler: await createScheduler(task.spec, this.context),
+      ...this.repeatJob(task.seed, this.optimizerOf(task), this.rateOf(task).learningRate),
+      scheduler: await this.scheduleOf(task),
       onEpochEnd,
     });
     return this.resultOf(task, outcome);
@@ -147,12 +159,13 @@ export class TaskRunner {
     const members = [];
     for (const task of tasks) {
       members.push({
-        scheduler: await createScheduler(task.spec, this.context),
+        scheduler: await this.scheduleOf(task),
         onEpochEnd: (record: EpochRecord) => onEpochEnd(task, record),
         onFinished: (outcome: JobOutcome) => onFinished(task, this.resultOf(task, outcome)),
       });
     }
-    await runCohortJob({ ...this.repeatJob(seed, this.optimizerOf(tasks[0])), members });
+    // Each member's schedule carries its own rate; the job's base rate only seeds a tfjs optimizer, which the cohort has none of.
+    await runCohortJob({ ...this.repeatJob(seed, this.optimizerOf(tasks[0]), this.rateOf(tasks[0]).learningRate), members });
   }
 
   private resultOf(task: RunTask, outcome: JobOutcome): RunResult {
@@ -160,10 +173,12 @@ export class TaskRunner {
       label: task.spec.label,
       scheduler: task.spec.name,
       spec: task.spec.spec,
-      params: task.spec.params,
+      params: this.rateOf(task).spec.params,
       optimizer: this.optimizerOf(task),
       repeat: task.repeat,
       seed: task.seed,
+      ...(task.phase ? { phase: task.phase } : {}),
+      ...(task.gridPoint ? { gridPoint: task.gridPoint } : {}),
       history: outcome.history,
       summary: summarize(outcome.history, outcome, this.setup.targetAcc),
     };

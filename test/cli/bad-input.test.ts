@@ -207,7 +207,7 @@ const CASES: [string, () => string[], RegExp][] = [
   ['report: non-finite learning rate', () => ['report', file('non-finite-rate.json')], /history\[0\]\.learningRate has a wrong value \(null\)/],
   ['report: negative loss', () => ['report', file('negative-loss.json')], /history\[0\]\.loss has a wrong value \(-1\)/],
   ['report: epochs out of order', () => ['report', file('epochs-out-of-order.json')], /history\[0\]\.epoch is 2, but epochs must run 1, 2, 3, \.\.\. in order/],
-  ['report: version 0', () => ['report', file('version-0.json')], /version 0 is not supported \(this lr-compare reads version 1\)/],
+  ['report: version 0', () => ['report', file('version-0.json')], /version 0 is not supported \(this lr-compare reads versions 1 to 2\)/],
   ['check: a label with a newline', () => ['check', file('label-newline.json'), '--min-val-acc', '0.1'], /runs\[0\]\.label has a wrong value/],
   // the program
   ['unknown command', () => ['train'], /unknown command 'train'/],

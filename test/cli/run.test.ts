@@ -30,7 +30,7 @@ describe('lr-compare run, end to end', () => {
     expect(result.stdout).toMatch(/No significance can be judged from one run/);
 
     const results = readResults(out);
-    expect(results.version).toBe(1);
+    expect(results.version).toBe(2);
     expect(results.complete).toBe(true);
     expect(results.configuration).toMatchObject({ epochs: 2, lr: 0.1, batchSize: 32, optimizer: 'sgd', seed: 42, samples: 600, valSplit: 0.2 });
     expect(results.configuration.trainSamples).toBe(480);

@@ -47,7 +47,7 @@ describe('lr-compare report: bad input exits 2 with one clear line', () => {
     rejects(file({ hello: 'world' }), /not an lr-compare results file: it has no results version/);
   });
 
-  it('a file from a newer lr-compare', () => rejects(file({ ...results, version: 2 }), /written by a newer lr-compare \(results version 2; this one reads version 1\)/));
+  it('a file from a newer lr-compare', () => rejects(file({ ...results, version: 3 }), /written by a newer lr-compare \(results version 3; this one reads versions 1 to 2\)/));
 
   it('a run without its history field', () => {
     const runs = results.runs.map((run, index) => (index === 1 ? without('history', run as never) : run));
@@ -129,7 +129,7 @@ describe('lr-compare report: outputs', () => {
     const svg = readFileSync(join(folder, 'svg', 'validation-loss.svg'), 'utf8');
     expect(svg).toMatch(/^<svg/);
     expect(svg).toContain('>step</text>');
-    expect(svg).toContain('>cross-entropy loss (nats)</text>');
+    expect(svg).toContain('>cross-entropy loss (nats), log scale</text>');
     const png = readFileSync(join(folder, 'png', 'learning-rates.png'));
     expect(png.subarray(1, 4).toString()).toBe('PNG');
   });

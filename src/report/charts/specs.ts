@@ -6,6 +6,7 @@ import type { ResultsFile } from '../../results/results.js';
 import { curve, repeatCount, repeatCurves, seriesNames, spansDecades, type CurvePoint, type EpochMetric, type RepeatPoint } from './data.js';
 import { SERIES_COLORS, seriesColor, seriesDash } from './palette.js';
 import { maxOf, minOf } from '../../extent.js';
+import { tuningChartDefinitions } from './tuning.js';
 
 /** One chart of the report: a Vega-Lite specification with its data inlined. */
 export interface ChartDefinition {
@@ -24,7 +25,9 @@ export const CHART_IDS = [
   'validation-loss',
   'validation-accuracy',
 ] as const;
-export type ChartId = (typeof CHART_IDS)[number];
+/** The charts of a tuned file (charts/tuning.ts), after the others. */
+export const TUNING_CHART_IDS = ['tuning-heatmap', 'rate-sensitivity'] as const;
+export type ChartId = (typeof CHART_IDS)[number] | (typeof TUNING_CHART_IDS)[number];
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 /** DejaVu Sans first: it is what the PNG renderer finds on Debian (fonts-dejavu-core). */
@@ -165,14 +168,38 @@ function yAxis(field: string, label: string, values: readonly number[], log: boo
   };
 }
 
+/** The checkbox parameter of the validation-accuracy chart: zoomed (default) or the full 0-100% range. */
+const ZOOM_PARAM = 'zoomed';
+
+/**
+ * The y range of the data's last half of the epochs (lowest to highest of
+ * every band), padded by a tenth: the schedulers' 1-point differences at the
+ * end are what the chart is for. Undefined when there is nothing to zoom to.
+ */
+function lastHalfZoom(points: readonly CurvePoint[], epochs: number): [number, number] | undefined {
+  const late = points.filter((point) => point.epoch > epochs / 2).flatMap((point) => [point.min, point.max]).filter(Number.isFinite);
+  if (late.length === 0) return undefined;
+  const low = minOf(late);
+  const high = maxOf(late);
+  const pad = Math.max((high - low) / 10, 0.002);
+  return [Math.max(0, low - pad), Math.min(1, high + pad)];
+}
+
 function metricChart(results: ResultsFile, chart: MetricChart, names: readonly string[]): ChartDefinition {
   const points: CurvePoint[] = curve(results, chart.metric);
   const repeats = repeatCount(results);
   const epochs = lastEpoch(results);
   const banded = repeats > 1;
-  const log = chart.metric !== 'validationAccuracy' && chart.metric !== 'accuracy' && spansDecades(points.map((point) => point.mean));
+  // Validation loss always on a log scale: one early epoch (cyclic's first) otherwise flattens every other curve.
+  const log = chart.metric === 'validationLoss' || (chart.metric !== 'validationAccuracy' && chart.metric !== 'accuracy' && spansDecades(points.map((point) => point.mean)));
   const values = log ? points.filter((point) => point.min > 0) : points;
   const y = yAxis('mean', chart.yTitle, values.flatMap((point) => [point.min, point.max]), log, chart.axisFormat);
+  const zoom = chart.metric === 'validationAccuracy' ? lastHalfZoom(values, epochs) : undefined;
+  if (zoom) {
+    y.scale = { zero: false, domainMin: { expr: `${ZOOM_PARAM} ? ${zoom[0]} : 0` }, domainMax: { expr: `${ZOOM_PARAM} ? ${zoom[1]} : 1` }, clamp: true } as typeof y.scale;
+    // Whole percents repeat on a zoomed axis a few points high: one decimal there.
+    if (zoom[1] - zoom[0] < 0.1) y.axis = { format: '.1%' };
+  }
   const tooltip = [
     { field: 'series', type: 'nominal' as const, title: 'scheduler' },
     { field: 'epoch', type: 'quantitative' as const, title: 'epoch' },
@@ -193,6 +220,7 @@ function metricChart(results: ResultsFile, chart: MetricChart, names: readonly s
     config: CONFIG,
     data: { values },
     encoding: { x: epochAxis(epochs), color: colorEncoding(names, true) },
+    ...(zoom ? { params: [{ name: ZOOM_PARAM, value: true, bind: { input: 'checkbox', name: 'zoom to the last half of the epochs ' } }] } : {}),
     layer: [
       ...(banded
         ? [
@@ -207,7 +235,7 @@ function metricChart(results: ResultsFile, chart: MetricChart, names: readonly s
           ]
         : []),
       {
-        mark: { type: 'line' as const, strokeWidth: 2 },
+        mark: { type: 'line' as const, strokeWidth: 2, clip: true },
         params: [HIDDEN],
         encoding: { y, ...dashEncoding(names), opacity: FADE_HIDDEN },
       },
@@ -283,6 +311,17 @@ function learningRateOverlay(results: ResultsFile, names: readonly string[]): Ch
   return { id: 'learning-rates', title: text, series: names, spec: spec as unknown as TopLevelSpec };
 }
 
+/**
+ * Columns of the small multiples that fill every row when they can: a facet
+ * grid draws the axes of an empty last cell (five schedulers in rows of three
+ * showed an empty sixth panel). 5 -> one row of 5, 4 -> 2 x 2, 6 -> 2 x 3.
+ */
+export function smallMultipleColumns(count: number): number {
+  if (count <= 3) return Math.max(1, count);
+  for (const columns of [3, 2]) if (count % columns === 0) return columns;
+  return count <= 5 ? count : 3;
+}
+
 /** One small chart per scheduler, as in the article, all on the same axes. */
 function learningRateSmallMultiples(results: ResultsFile, names: readonly string[]): ChartDefinition {
   const rates = learningRates(results);
@@ -294,10 +333,10 @@ function learningRateSmallMultiples(results: ResultsFile, names: readonly string
     title: title(results, text, [`${LEARNING_RATE_NOTE}; the same axes in every chart`, rates.note]),
     config: CONFIG,
     data: { values: rates.values },
-    columns: Math.min(3, Math.max(1, names.length)),
+    columns: smallMultipleColumns(names.length),
     facet: { field: 'series', type: 'nominal' as const, title: null, sort: [...names] },
     spec: {
-      width: 240,
+      width: smallMultipleColumns(names.length) > 3 ? 170 : 240,
       height: 140,
       layer: [
         {
@@ -322,5 +361,6 @@ export function chartDefinitions(results: ResultsFile): ChartDefinition[] {
     learningRateOverlay(results, names),
     learningRateSmallMultiples(results, names),
     ...METRIC_CHARTS.map((chart) => metricChart(results, chart, names)),
+    ...tuningChartDefinitions(results, CONFIG),
   ];
 }
