@@ -1,3 +1,6 @@
+// One file over 300 lines: `run` is one command whose plain, tuned (--tune-lr) and staged (--stage/--from)
+// comparisons share the option wiring, the resume and interrupt handling and the output; split, each part
+// would need all of it passed in.
 import { WEIGHT_DECAY_OPTIMIZERS } from '../train/optimizers.js';
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';

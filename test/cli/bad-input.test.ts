@@ -107,11 +107,11 @@ const CASES: [string, () => string[], RegExp][] = [
   ['run: target accuracy above 1', () => ['run', '--target-acc', '1.5'], /--target-acc.*must be > 0 and <= 1/],
   // run: schedulers
   ['run: unknown scheduler', () => ['run', '--schedulers', 'step,cosin'], /unknown scheduler 'cosin'/],
-  ['run: unknown scheduler key', () => ['run', '-s', 'step:gama=0.5'], /^lr-compare: error: scheduler 'step' has no parameter 'gama'; valid keys: step_size, gamma, unit, warmup, warmup_start, label\n$/],
+  ['run: unknown scheduler key', () => ['run', '-s', 'step:gama=0.5'], /^lr-compare: error: scheduler 'step' has no parameter 'gama'; valid keys: step_size, gamma, unit, warmup, warmup_start, label, optimizer\n$/],
   ['run: gamma <= 0', () => ['run', '-s', 'exponential:gamma=0'], /^lr-compare: error: scheduler 'exponential': gamma must be > 0, got 0\n$/],
   ['run: step_size < 1', () => ['run', '-s', 'step:step_size=0'], /^lr-compare: error: scheduler 'step': step_size must be >= 1, got 0\n$/],
   ['run: max_lr below base_lr', () => ['run', '-s', 'cyclic:base_lr=0.1,max_lr=0.01'], /^lr-compare: error: scheduler 'cyclic': max_lr \(0\.01\) must not be below base_lr \(0\.1\)\n$/],
-  ['run: malformed spec', () => ['run', '-s', 'step:step_size'], /^lr-compare: error: scheduler 'step': expected key=value, got 'step_size'; valid keys: step_size, gamma, unit, warmup, warmup_start, label\n$/],
+  ['run: malformed spec', () => ['run', '-s', 'step:step_size'], /^lr-compare: error: scheduler 'step': expected key=value, got 'step_size'; valid keys: step_size, gamma, unit, warmup, warmup_start, label, optimizer\n$/],
   ['run: onecycle total_steps smaller than the run', () => ['run', '--epochs', '5', '-s', 'onecycle:total_steps=2'], /^lr-compare: error: scheduler 'onecycle': total_steps=2 is smaller than the 5 steps the schedule must cover \(the run's steps in its unit, less warmup\); raise total_steps or leave it to its default\n$/],
   ['run: missing custom module', () => ['run', '-s', 'custom:module=./nowhere.mjs'], /nowhere\.mjs/],
   // run: files and combinations

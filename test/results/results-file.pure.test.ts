@@ -117,10 +117,10 @@ describe('readResultsFile', () => {
     ['a list', [], 'FILE is not an lr-compare results file: it holds no JSON object'],
     ['null', null, 'FILE is not an lr-compare results file: it holds no JSON object'],
     ['no version', { ...valid(), version: undefined }, 'FILE is not an lr-compare results file: it has no results version'],
-    ['version 0', { ...valid(), version: 0 }, 'FILE: version 0 is not supported (this lr-compare reads version 1)'],
-    ['version 1.5', { ...valid(), version: 1.5 }, 'FILE: version 1.5 is not supported (this lr-compare reads version 1)'],
-    ['version "1"', { ...valid(), version: '1' }, 'FILE: version "1" is not supported (this lr-compare reads version 1)'],
-    ['version 2', { ...valid(), version: 2 }, 'FILE was written by a newer lr-compare (results version 2; this one reads version 1): upgrade lr-compare'],
+    ['version 0', { ...valid(), version: 0 }, 'FILE: version 0 is not supported (this lr-compare reads versions 1 to 2)'],
+    ['version 1.5', { ...valid(), version: 1.5 }, 'FILE: version 1.5 is not supported (this lr-compare reads versions 1 to 2)'],
+    ['version "1"', { ...valid(), version: '1' }, 'FILE: version "1" is not supported (this lr-compare reads versions 1 to 2)'],
+    ['version 3', { ...valid(), version: 3 }, 'FILE was written by a newer lr-compare (results version 3; this one reads versions 1 to 2): upgrade lr-compare'],
   ])('refuses %s', (_what, content, message) => {
     expect(refusal(content)).toBe(message);
   });
