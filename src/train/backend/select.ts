@@ -128,7 +128,9 @@ export function describeSelection(selection: BackendSelection): string {
   let line = `backend: ${selection.name} (${BACKEND_PACKAGES[selection.name]} ${selection.packageVersion})`;
   const native = selection.attempts.find((attempt) => attempt.backend === 'tensorflow');
   if (native && !native.ok) {
-    line += `; native backend unavailable: ${native.detail}. Run 'npx lr-compare native install' to build it (see README, "Backends")`;
+    // Reasons come from several sources, some ending in a period already; one sentence end, not "..".
+    const reason = native.detail.replace(/[.\s]+$/, '');
+    line += `; native backend unavailable: ${reason}. Run 'npx lr-compare native install' to build it (see README, "Backends")`;
   }
   return line;
 }
