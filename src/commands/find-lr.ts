@@ -6,6 +6,7 @@ import { LIMITS } from '../limits.js';
 import { rate } from '../format-rate.js';
 import { duration } from '../report/format.js';
 import { createTaskProgress } from '../report/live.js';
+import { terminalWidth, visibleWidth, wrap } from '../report/terminal.js';
 import type { RunEnvironment } from '../results/results.js';
 import { runEnvironment } from '../train/backend/environment.js';
 import { BACKEND_CHOICES, describeSelection, type BackendChoice } from '../train/backend/select.js';
@@ -160,11 +161,18 @@ async function findLrCommand(options: FindLrOptions): Promise<void> {
   if (options.json) {
     process.stdout.write(json);
   } else {
-    process.stdout.write(`${renderFindLrReport(result)}\n`);
+    process.stdout.write(`${renderFindLrReport(result, terminalWidth(process.stdout))}\n`);
   }
   if (out && !options.quiet) process.stderr.write(`curve written to ${out}\n`);
 }
 
+
+/** The tick labels with the caption after them, or under them when the line would be too wide. */
+function axisCaption(ticks: string, caption: string, width: number | undefined): string[] {
+  const line = `${ticks}   ${caption}`;
+  if (width === undefined || visibleWidth(line) <= width) return [line];
+  return [ticks, `${' '.repeat(Math.max(0, width - visibleWidth(caption)))}${caption}`];
+}
 
 /** A tick label for a power of ten: 1e-7, 0.001, 0.1, 1, 10, 1e+3. */
 function decadeLabel(exponent: number): string {
@@ -175,6 +183,8 @@ function decadeLabel(exponent: number): string {
 export interface ChartOptions {
   readonly width?: number;
   readonly height?: number;
+  /** Columns the axis caption may reach; past them it goes on a line of its own. */
+  readonly captionWidth?: number;
 }
 
 /**
@@ -238,24 +248,32 @@ export function renderLrChart(result: Pick<LrFinderResult, 'curve' | 'suggestion
       .map((row) => row.trimEnd())
       .join('\n'),
     `${pad}${axis.join('')}`,
-    `${pad}${labels.join('').trimEnd()}   learning rate (log scale)`,
+    ...axisCaption(`${pad}${labels.join('').trimEnd()}`, 'learning rate (log scale)', chart.captionWidth),
     `${pad}${markers.join('').trimEnd()}`,
   ].join('\n');
 }
 
-export function renderFindLrReport(result: LrFinderResult<MlpRangeTestConfiguration>): string {
+/**
+ * The report on stdout. `width` is the terminal's (undefined for files and
+ * pipes, as for the tables: no limit); with a width, prose wraps and each
+ * suggestion's description continues under its own column.
+ */
+export function renderFindLrReport(result: LrFinderResult<MlpRangeTestConfiguration>, width?: number): string {
   const c = result.configuration;
   const lines: string[] = [];
-  lines.push(
+  const add = (text: string, indent = 0) => lines.push(...(width === undefined ? [text] : wrap(text, width, indent)));
+  add(
     `learning-rate range test: ${c.optimizer}, batch ${c.batchSize}, ${c.trainSamples} training images, seed ${c.seed}, ` +
       `${c.steps} steps from ${rate(c.start)} to ${rate(c.end)} (${c.mode})`,
   );
-  lines.push(`smoothed loss (EMA, beta ${c.smoothingBeta}, bias-corrected) against learning rate:`);
+  add(`smoothed loss (EMA, beta ${c.smoothingBeta}, bias-corrected) against learning rate:`);
   lines.push('');
-  lines.push(renderLrChart(result));
+  // The chart's rows are its value labels (9 columns), the axis (2) and one column per sample.
+  const chartWidth = width === undefined ? undefined : Math.max(16, Math.min(64, width - 12));
+  lines.push(renderLrChart(result, { width: chartWidth, captionWidth: width }));
   lines.push('');
-  lines.push(`${result.curve.length} steps run; ${result.stopDetail}.`);
-  lines.push(
+  add(`${result.curve.length} steps run; ${result.stopDetail}.`);
+  add(
     `suggestions, read from steps ${c.suggestionWindow.first}-${c.suggestionWindow.last - 1} ` +
       `(fastai skips the first steps/10 and the last 5):`,
   );
@@ -264,8 +282,9 @@ export function renderFindLrReport(result: LrFinderResult<MlpRangeTestConfigurat
     const suggestion = result.suggestions[rule];
     const value = suggestion.lr === null ? 'n/a' : rate(suggestion.lr);
     const mark = rule === auto ? '*' : ' ';
-    lines.push(`${mark} ${RULE_DISPLAY[rule].marker} ${RULE_DISPLAY[rule].name.padEnd(9)}${value.padStart(10)}  ${suggestion.description}`);
+    const head = `${mark} ${RULE_DISPLAY[rule].marker} ${RULE_DISPLAY[rule].name.padEnd(9)}${value.padStart(10)}  `;
+    add(`${head}${suggestion.description}`, head.length);
   }
-  lines.push(`* run --lr auto takes ${RULE_DISPLAY[auto].name} for ${c.optimizer}: ${AUTO_RULE_REASON}.`);
+  add(`* run --lr auto takes ${RULE_DISPLAY[auto].name} for ${c.optimizer}: ${AUTO_RULE_REASON}.`, 2);
   return lines.join('\n');
 }

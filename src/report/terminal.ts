@@ -66,6 +66,31 @@ export function truncate(text: string, width: number): string {
   return `${out}…`;
 }
 
+/**
+ * Plain text word-wrapped to `width` columns; continuation lines start with
+ * `indent` spaces so a table-like row keeps its description column. A word
+ * longer than the room is left whole (a number or a path cut in two reads worse
+ * than a long line).
+ */
+export function wrap(text: string, width: number, indent = 0): string[] {
+  // Leading spaces are layout (a row's marker column), not a word separator.
+  const leading = /^ */.exec(text)?.[0] ?? '';
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.slice(leading.length).split(' ')) {
+    const candidate = line === '' ? word : `${line} ${word}`;
+    const prefix = lines.length === 0 ? leading : ' '.repeat(indent);
+    if (line !== '' && visibleWidth(prefix + candidate) > width) {
+      lines.push(prefix + line);
+      line = word;
+    } else {
+      line = candidate;
+    }
+  }
+  lines.push((lines.length === 0 ? leading : ' '.repeat(indent)) + line);
+  return lines;
+}
+
 /** Plain text padded with spaces to `width` columns (never cut). */
 export function padEnd(text: string, width: number): string {
   return text + ' '.repeat(Math.max(0, width - visibleWidth(text)));
