@@ -629,6 +629,47 @@ function removeBuild(pkgDir) {
   for (const f of ['deps', 'build', '.lr-compare-native.json']) fs.rmSync(path.join(pkgDir, f), { recursive: true, force: true });
 }
 
+/** Where `--force` keeps a working build while it builds the new one. */
+const PREVIOUS = '.previous-build';
+let keptPrevious = false; // true once a failed --force put the previous build back
+
+/**
+ * `--force` rebuilds over a build that may work: move it aside first (renames in
+ * the same folder, so nothing is copied) so that a failed or interrupted rebuild
+ * can put it back instead of leaving no native backend at all.
+ */
+function setAsidePreviousBuild(pkgDir) {
+  const target = bindingPath(pkgDir);
+  if (!fs.existsSync(target)) return undefined;
+  const keep = path.join(pkgDir, PREVIOUS);
+  fs.rmSync(keep, { recursive: true, force: true });
+  fs.mkdirSync(keep);
+  fs.renameSync(target, path.join(keep, 'binding'));
+  for (const f of ['deps', '.lr-compare-native.json']) if (fs.existsSync(path.join(pkgDir, f))) fs.renameSync(path.join(pkgDir, f), path.join(keep, f));
+  return keep;
+}
+
+function restorePreviousBuild(pkgDir, keep) {
+  const target = bindingPath(pkgDir);
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  fs.renameSync(path.join(keep, 'binding'), target);
+  for (const f of ['deps', '.lr-compare-native.json']) if (fs.existsSync(path.join(keep, f))) fs.renameSync(path.join(keep, f), path.join(pkgDir, f));
+  fs.rmSync(keep, { recursive: true, force: true });
+  keptPrevious = true;
+}
+
+/** A rebuild killed outright (SIGKILL, power) left its predecessor aside: put it back if nothing replaced it, else drop it. */
+function recoverPreviousBuild(pkgDir) {
+  const keep = path.join(pkgDir, PREVIOUS);
+  if (!fs.existsSync(keep)) return;
+  if (!fs.existsSync(bindingPath(pkgDir)) && fs.existsSync(path.join(keep, 'binding'))) {
+    removeBuild(pkgDir);
+    restorePreviousBuild(pkgDir, keep);
+    keptPrevious = false;
+    log(`put back the build an interrupted 'native install --force' had set aside`);
+  } else fs.rmSync(keep, { recursive: true, force: true });
+}
+
 // ---------------------------------------------------------------- main
 
 async function provision() {
@@ -641,6 +682,7 @@ async function provision() {
     fail(`LR_COMPARE_TF_VERSION=${process.env.LR_COMPARE_TF_VERSION} is not a version like 2.9.1`, { user: true });
 
   let pkgDir = tfjsNodeDir();
+  if (pkgDir) recoverPreviousBuild(pkgDir);
   if (pkgDir && !FORCE && installedVersion(pkgDir) === version && canResolveDeps(pkgDir)) {
     phase = 'checking the installed backend';
     const built = fs.existsSync(bindingPath(pkgDir));
@@ -680,6 +722,7 @@ async function provision() {
     wheel = await downloadWheel(wheelDir, tfVersion, p);
   }
 
+  const previous = FORCE ? setAsidePreviousBuild(pkgDir) : undefined;
   try {
     let deps;
     try {
@@ -709,10 +752,12 @@ async function provision() {
         2,
       ) + '\n',
     );
+    if (previous) fs.rmSync(previous, { recursive: true, force: true });
     writeStatus('ok');
     log(`5/5 done: @tensorflow/tfjs-node@${v.tfjsNode} loads, backend '${v.backend}', libtensorflow ${v.libtensorflow}, matMul ok`);
   } catch (e) {
     removeBuild(pkgDir);
+    if (previous) restorePreviousBuild(pkgDir, previous);
     throw e;
   }
 }
@@ -757,12 +802,15 @@ async function main() {
     return 0;
   } catch (e) {
     if (e instanceof Interrupted || interrupted) {
-      const line = `interrupted (${interrupted ?? 'signal'}) while ${phase}; nothing half-installed is left (lr-compare uses wasm until provisioned), run it again`;
+      const line = keptPrevious
+        ? `interrupted (${interrupted ?? 'signal'}) while ${phase}; the previous build is back in place and still used, run it again to rebuild`
+        : `interrupted (${interrupted ?? 'signal'}) while ${phase}; nothing half-installed is left (lr-compare uses wasm until provisioned), run it again`;
       writeStatus(`not provisioned: ${line}`);
       console.error(`${NAME}: ${line}`);
       return interrupted === 'SIGTERM' ? 143 : 130;
     }
-    const reason = e instanceof ProvisionError ? e.message : `unexpected error: ${e?.stack ?? e}`;
+    const failure = e instanceof ProvisionError ? e.message : `unexpected error: ${e?.stack ?? e}`;
+    const reason = keptPrevious ? `${failure}; the previous build is back in place and still used` : failure;
     if (parsed) writeStatus(reason);
     if (POSTINSTALL) {
       // Never fail the install: lr-compare falls back to wasm.

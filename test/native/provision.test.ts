@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fakeProject, runScript } from './helpers.js';
@@ -174,4 +175,32 @@ describe('native provisioning: faults give one line, the right exit code, and no
     expect(result.stdout).not.toMatch(/downloading/);
     expectNothingHalfInstalled(project);
   });
+
+  it('native install --force that fails puts the working build back instead of leaving no backend', async () => {
+    // Getting past the download needs PyPI's real wheel: the one provisioning cached (CI provisions before the tests).
+    const cacheDir = process.env.LR_COMPARE_CACHE_DIR || join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'lr-compare');
+    const wheel = join(cacheDir, 'wheels', WHEEL);
+    if (!existsSync(wheel)) {
+      // Required in CI (LR_COMPARE_REQUIRE_NATIVE=1): a missing wheel there is a failure, not a skip.
+      expect(process.env.LR_COMPARE_REQUIRE_NATIVE, `no cached wheel at ${wheel}`).not.toBe('1');
+      return;
+    }
+    const project = fakeProject();
+    // A previous build: the addon, its libraries and the record, with contents to recognise.
+    const binding = join(project.tfjsNode, 'lib', 'napi-v8', 'tfjs_binding.node');
+    mkdirSync(join(project.tfjsNode, 'lib', 'napi-v8'), { recursive: true });
+    writeFileSync(binding, 'the previous addon');
+    mkdirSync(join(project.tfjsNode, 'deps', 'lib'), { recursive: true });
+    writeFileSync(join(project.tfjsNode, 'deps', 'lib', 'libtensorflow.so.2'), 'the previous library');
+    writeFileSync(join(project.tfjsNode, '.lr-compare-native.json'), '{"previous":true}\n');
+    // The fake package has no binding.gyp, so the rebuild fails after unpacking the wheel, inside the build step.
+    const result = await runScript(['--force', '--package-dir', project.dir], { ...offlineIndex(project), LR_COMPARE_TF_WHEEL: wheel });
+    expect(result.status, result.stderr).toBe(1);
+    expect(oneLine(result.stderr)).toEqual([expect.stringMatching(/^lr-compare native install: FAILED: .*; the previous build is back in place and still used$/)]);
+    expect(readFileSync(binding, 'utf8')).toBe('the previous addon');
+    expect(readFileSync(join(project.tfjsNode, 'deps', 'lib', 'libtensorflow.so.2'), 'utf8')).toBe('the previous library');
+    expect(readFileSync(join(project.tfjsNode, '.lr-compare-native.json'), 'utf8')).toBe('{"previous":true}\n');
+    expect(readdirSync(project.tfjsNode).filter((f) => f.startsWith('.previous') || f.startsWith('.deps-'))).toEqual([]);
+    expect(statusLine(project)).toMatch(/the previous build is back in place and still used$/);
+  }, 300_000);
 });
