@@ -33,7 +33,8 @@ import { rate } from '../format-rate.js';
 import type { ResolvedSchedulerSpec } from '../schedulers/types.js';
 import { readResultsFile } from '../results/results-file.js';
 import { choiceOption, collect, integerOption } from './options.js';
-import { ENGINE_CHOICES, type EngineChoice } from '../train/engine.js';
+import { cohortRefusal, ENGINE_CHOICES, type EngineChoice } from '../train/engine.js';
+import { cohortSupports } from '../train/cohort-job.js';
 import { availableParallelism } from 'node:os';
 import { addExperimentOptions, EXPERIMENT_OPTIONS, readExperimentConfig, type ExperimentOptions } from './run-options.js';
 import { installInterruptHandler } from './interrupt.js';
@@ -85,7 +86,7 @@ export function register(program: Command): void {
     .option('--json', 'print the results JSON on stdout (same as --format json)')
     .option('--quiet', 'no progress output')
     .option('--jobs <n>', `worker processes training runs in parallel (default: the number of cores, at most the number of runs); results do not depend on it; at most ${LIMITS.jobs}`, integerOption(1, LIMITS.jobs))
-    .option('--engine <name>', `${ENGINE_CHOICES.join(', ')}: train the runs of a repeat together (cohort, plain SGD) or one by one; same results within float tolerance`, choiceOption(ENGINE_CHOICES), 'auto')
+    .option('--engine <name>', `${ENGINE_CHOICES.join(', ')}: train the runs of a repeat together (cohort: sgd, momentum, adam, rmsprop, adamw) or one by one; same results within float tolerance`, choiceOption(ENGINE_CHOICES), 'auto')
     .option('--resume', 'continue the results file given by --out: skip the runs it already has')
     .option('--shard <i/n>', `run only the i-th of n disjoint slices of the runs (combine them with lr-compare merge); n at most the number of runs (and ${LIMITS.shards}); 'env': shard JOB_COMPLETION_INDEX+1 of LR_COMPARE_SHARDS`)
     .option('--tune-lr <rates>', "train every scheduler at every rate of a grid (e.g. 0.01,0.03,0.1,0.3, or 'auto': 5 rates a decade around the range test's suggestion), choose each one's rate on validation, then compare them on fresh seeds")
@@ -130,6 +131,11 @@ async function runCommand(options: RunOptions, command: Command): Promise<void> 
   if (specs.length === 0) throw new UsageError('no scheduler to run: give --schedulers names or -s specs');
   if (specs.length > LIMITS.schedulers) {
     throw new UsageError(`${specs.length} scheduler runs per repeat is too many: at most ${LIMITS.schedulers}`);
+  }
+  if (options.engine === 'cohort') {
+    // Refused before any training: asked for by name, the cohort must not quietly become per-run training.
+    const untrainable = [experiment.optimizer, ...specs.map((spec) => spec.optimizer ?? experiment.optimizer)].find((optimizer) => !cohortSupports(optimizer));
+    if (untrainable) throw new UsageError(cohortRefusal(untrainable));
   }
   const plannedRuns = specs.length * experiment.repeats;
   if (shard && shard.count > plannedRuns) {

@@ -7,9 +7,11 @@ import { LearningRateScheduler } from '../callbacks/learning-rate-scheduler.js';
 import { hasDiverged } from './divergence.js';
 import type { EpochRecord, Evaluation } from '../results/results.js';
 import { evaluate, type JobOutcome, type TrainingJob } from './job.js';
-import type { OptimizerName } from './optimizers.js';
+import { cyclesMomentum, optimizerSettings, type OptimizerName } from './optimizers.js';
 import { epochOrder } from '../data/random.js';
 import { CohortStep } from './steps/cohort.js';
+import { CohortOptimizer } from './steps/cohort-optimizer.js';
+import { isCohortOptimizer } from './steps/optimizer-rules.js';
 
 /**
  * The most runs one cohort trains together. A cohort holds every run's
@@ -37,9 +39,9 @@ export interface CohortJob extends Omit<TrainingJob, 'scheduler' | 'onEpochEnd' 
   readonly members: readonly CohortMember[];
 }
 
-/** Which optimizers the cohort step trains; the others train run by run. */
+/** Which optimizers the cohort step trains (plain SGD, and those of steps/optimizer-rules.ts); the others train run by run. */
 export function cohortSupports(optimizer: OptimizerName): boolean {
-  return optimizer === 'sgd';
+  return optimizer === 'sgd' || isCohortOptimizer(optimizer);
 }
 
 /** Splits items into groups of at most MAX_COHORT_RUNS, in order. */
@@ -56,6 +58,9 @@ interface MemberState {
   readonly scheduler: LearningRateScheduler;
   /** The rate the scheduler set last: every step of this run is given it. */
   rate: number;
+  /** Likewise the momentum of a schedule that cycles it, for an optimizer that has one (as `runTrainingJob`). */
+  momentum: number | undefined;
+  epochMomentum: number | undefined;
   readonly history: EpochRecord[];
   lossTotal: number;
   correctTotal: number;
@@ -81,20 +86,31 @@ function testOf(job: CohortJob, weights: MlpWeights): Evaluation {
  * outcome `runTrainingJob` would give it alone, within float tolerance (the
  * stacked products sum in a different order), with its own scheduler, rate,
  * plateau state, divergence check and best-weights snapshot. A run that
- * diverges stops at that epoch, as alone, and leaves the cohort. Plain SGD
- * only (`cohortSupports`). A run's `seconds` are its share of the cohort's
+ * diverges stops at that epoch, as alone, and leaves the cohort. Plain SGD,
+ * momentum, Adam, RMSProp and AdamW (`cohortSupports`; the optimizer's state
+ * per run, steps/cohort-optimizer.ts). A run's `seconds` are its share of the cohort's
  * time (each epoch's time divided by the runs that trained in it).
  */
 export async function runCohortJob(job: CohortJob): Promise<JobOutcome[]> {
-  if (!cohortSupports(job.optimizer)) throw new Error(`the cohort step trains plain SGD only, not ${job.optimizer}`);
+  if (!cohortSupports(job.optimizer)) throw new Error(`the cohort step cannot train ${job.optimizer}`);
   if (job.members.length === 0) return [];
   const batches = batchesPerEpoch(job.train.count, job.batchSize);
+  const settings = job.optimizerSettings ?? optimizerSettings(job.optimizer);
+  const takesMomentum = cyclesMomentum(job.optimizer);
   const states: MemberState[] = job.members.map((member, index) => {
     const state: MemberState = {
       index,
       member,
       rate: Number.NaN,
-      scheduler: new LearningRateScheduler(member.scheduler, { stepsPerEpoch: batches, onRate: (rate) => (state.rate = rate) }),
+      momentum: undefined,
+      epochMomentum: undefined,
+      scheduler: new LearningRateScheduler(member.scheduler, {
+        stepsPerEpoch: batches,
+        onRate: (rate, scheduledMomentum) => {
+          state.rate = rate;
+          state.momentum = takesMomentum ? scheduledMomentum : undefined;
+        },
+      }),
       history: [],
       lossTotal: 0,
       correctTotal: 0,
@@ -108,7 +124,8 @@ export async function runCohortJob(job: CohortJob): Promise<JobOutcome[]> {
     return state;
   });
   const shared = job.callbacks ?? [];
-  const step = new CohortStep(job.shape, job.initialWeights, states.length);
+  const optimizer = isCohortOptimizer(job.optimizer) ? new CohortOptimizer(job.optimizer, settings, job.shape.hidden) : undefined;
+  const step = new CohortStep(job.shape, job.initialWeights, states.length, optimizer);
   // The runs still training, in the order of their blocks in the cohort step.
   let active = [...states];
   const scales = new Float32Array(states.length);
@@ -141,9 +158,12 @@ export async function runCohortJob(job: CohortJob): Promise<JobOutcome[]> {
           const state = active[m];
           await state.scheduler.onBatchBegin(batch);
           // The rate of the epoch's first batch: batch-wise schedules set it only when that batch begins.
-          if (batch === 0) state.learningRate = state.rate;
-          // -lr in float32, as the per-run host-SGD step folds it into the output gradient.
-          scales[m] = Math.fround(-state.rate);
+          if (batch === 0) {
+            state.learningRate = state.rate;
+            state.epochMomentum = takesMomentum ? (state.momentum ?? settings.momentum) : undefined;
+          }
+          // -lr in float32, as the per-run host-SGD step folds it into the output gradient; another optimizer takes the rate itself.
+          scales[m] = optimizer ? optimizer.schedule(m, state.rate, state.momentum) : Math.fround(-state.rate);
         }
         for (const callback of shared) await callback.onBatchBegin(batch);
         const start = batch * job.batchSize;
@@ -169,6 +189,7 @@ export async function runCohortJob(job: CohortJob): Promise<JobOutcome[]> {
         const record: EpochRecord = {
           epoch: epoch + 1,
           learningRate: state.learningRate,
+          ...(state.epochMomentum === undefined ? {} : { momentum: state.epochMomentum }),
           loss,
           accuracy,
           validationLoss: validation[m].loss,

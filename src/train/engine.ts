@@ -3,6 +3,13 @@ import { cohortFasterOn } from './steps/choose.js';
 import { cohortsOf, cohortSupports } from './cohort-job.js';
 import type { OptimizerName } from './optimizers.js';
 import type { RunTask } from './plan.js';
+import { UsageError } from '../errors.js';
+import { COHORT_OPTIMIZERS } from './steps/optimizer-rules.js';
+
+/** Why --engine cohort cannot train `optimizer`: one line, the optimizers it can train and the engines that can. */
+export function cohortRefusal(optimizer: OptimizerName): string {
+  return `--engine cohort cannot train optimizer '${optimizer}' (the cohort trains ${['sgd', ...COHORT_OPTIMIZERS].join(', ')}); give --engine per-run or auto`;
+}
 
 /**
  * How the runs of a comparison are trained: one after another (`per-run`,
@@ -17,8 +24,11 @@ export type EngineChoice = (typeof ENGINE_CHOICES)[number];
 export type Engine = Exclude<EngineChoice, 'auto'>;
 
 export function chooseEngine(choice: EngineChoice | undefined, backend: BackendName, optimizer: OptimizerName): Engine {
-  // Only plain SGD has a cohort step; the other optimizers train run by run whatever was asked.
-  if (!cohortSupports(optimizer)) return 'per-run';
+  if (!cohortSupports(optimizer)) {
+    // Asked for by name, the cohort must not quietly become per-run training.
+    if (choice === 'cohort') throw new UsageError(cohortRefusal(optimizer));
+    return 'per-run';
+  }
   if (choice === 'cohort' || choice === 'per-run') return choice;
   return cohortFasterOn(backend) ? 'cohort' : 'per-run';
 }

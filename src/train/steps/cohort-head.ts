@@ -24,9 +24,9 @@ export class CohortHead {
   readonly kernel2: Float32Array;
   readonly bias2: Float32Array;
   private readonly kernel2T: Float32Array;
-  private readonly kernel2Gradient: Float32Array;
-  private readonly bias1Gradient: Float64Array;
-  private readonly bias2Gradient: Float64Array;
+  protected readonly kernel2Gradient: Float32Array;
+  protected readonly bias1Gradient: Float64Array;
+  protected readonly bias2Gradient: Float64Array;
   private readonly exponentials: Float64Array;
   private rows = -1;
   private hiddenT = new Float32Array(0);
@@ -128,9 +128,20 @@ export class CohortHead {
         bias1Gradient[j] += out[at];
       }
     }
-    for (let j = 0; j < units; j++) bias1[j] += Math.fround(bias1Gradient[j]);
-    for (let i = 0; i < kernel2.length; i++) kernel2[i] += kernel2Gradient[i];
-    for (let c = 0; c < classes; c++) bias2[c] += Math.fround(Math.fround(bias2Gradient[c]) * gradientScale);
+    this.update(gradientScale);
     return { lossSum, correct };
+  }
+
+  /**
+   * Applies the gradients `step` left in kernel2Gradient, bias1Gradient and
+   * bias2Gradient: plain SGD, the first two already scaled by -lr. A head
+   * with another optimizer (cohort-optimizer.ts) overrides this and is
+   * stepped with gradientScale 1, so that they are the raw gradients.
+   */
+  protected update(gradientScale: number): void {
+    const { bias1, kernel2, bias2, kernel2Gradient, bias1Gradient, bias2Gradient } = this;
+    for (let j = 0; j < bias1.length; j++) bias1[j] += Math.fround(bias1Gradient[j]);
+    for (let i = 0; i < kernel2.length; i++) kernel2[i] += kernel2Gradient[i];
+    for (let c = 0; c < bias2.length; c++) bias2[c] += Math.fround(Math.fround(bias2Gradient[c]) * gradientScale);
   }
 }

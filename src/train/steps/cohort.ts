@@ -7,6 +7,20 @@ import { CohortHead } from './cohort-head.js';
 import type { BatchLoss } from './train-step.js';
 
 /**
+ * An optimizer other than plain SGD for the cohort (cohort-optimizer.ts): it
+ * makes the heads (which update the small layers on the host), updates the
+ * stacked first layer from its raw gradient, and keeps its per-run state in
+ * step when runs leave.
+ */
+export interface CohortUpdate {
+  createHead(shape: MlpShape, weights: MlpWeights): CohortHead;
+  /** `gradient`: the mean loss's gradient of kernel1T, same layout. Called inside tf.tidy. */
+  updateFirstLayer(kernel1T: tf.Variable, gradient: tf.Tensor): void;
+  remove(positions: readonly number[]): void;
+  dispose(): void;
+}
+
+/**
  * Plain-SGD training of k runs at once that share their data: the same
  * initial weights and the same batch order, only the learning rates differ
  * (the schedulers of one repeat). The k first-layer weight matrices are
@@ -45,6 +59,8 @@ export class CohortStep {
     readonly shape: MlpShape,
     weights: MlpWeights,
     runs: number,
+    /** Another optimizer than plain SGD; its heads are stepped with gradient scale 1 (raw gradients). */
+    private readonly optimizer?: CohortUpdate,
   ) {
     const { inputs, hidden } = shape;
     const block = new Float32Array(hidden * inputs);
@@ -54,7 +70,7 @@ export class CohortStep {
     const initial = tf.tensor2d(stacked, [runs * hidden, inputs]);
     this.kernel1T = tf.variable(initial, true);
     initial.dispose();
-    this.heads = Array.from({ length: runs }, () => new CohortHead(shape, weights));
+    this.heads = Array.from({ length: runs }, () => optimizer?.createHead(shape, weights) ?? new CohortHead(shape, weights));
   }
 
   /** How many runs the cohort trains now. */
@@ -81,7 +97,8 @@ export class CohortStep {
       losses.push(this.heads[m].step(productT.subarray(offset, offset + blockSize), labels, gradientScales[m], gradientT, offset));
     }
     const update = tf.matMul(tf.tensor2d(gradientT, [this.heads.length * hidden, rows]), images);
-    this.kernel1T.assign(tf.add(this.kernel1T, update));
+    if (this.optimizer) this.optimizer.updateFirstLayer(this.kernel1T, update);
+    else this.kernel1T.assign(tf.add(this.kernel1T, update));
     return losses;
   }
 
@@ -139,9 +156,11 @@ export class CohortStep {
     this.kernel1T = tf.variable(kept, true);
     kept.dispose();
     for (const position of [...dropped].sort((a, b) => b - a)) this.heads.splice(position, 1);
+    this.optimizer?.remove(positions);
   }
 
   dispose(): void {
     this.kernel1T.dispose();
+    this.optimizer?.dispose();
   }
 }
