@@ -19,6 +19,7 @@ import { DeviceDataset } from '../../src/data/batches.js';
 import { defaultDataDir, loadMnist, NUM_CLASSES } from '../../src/data/mnist.js';
 import { ARTICLE_MLP, initialWeights } from '../../src/model/mlp.js';
 import { BACKEND_PACKAGES, selectBackend, type BackendName } from '../../src/train/backend/select.js';
+import { OPTIMIZER_CHOICES, type OptimizerName } from '../../src/train/optimizers.js';
 import { formatProfile, profileKernels, type KernelProfile } from './kernel-timer.js';
 import { runNumpyReference, type NumpyOutcome } from './numpy.js';
 import { runVariant, variantApplies, VARIANTS, COHORT_RUNS, type BenchData, type VariantName, type VariantRun } from './variants.js';
@@ -49,7 +50,9 @@ Options:
   --epochs N            epochs per timed run; the first is warm-up and not counted (default 3)
   --rounds N            timed runs per variant, in alternating order (default 2)
   --batch N             batch size (default 32)
-  --lr X                SGD learning rate (default 0.1)
+  --lr X                learning rate (default 0.1)
+  --optimizer NAME      the own and cohort variants' optimizer, of ${OPTIMIZER_CHOICES.join(',')} (default sgd;
+                        other than sgd, give --variants own,cohort: the others train plain SGD only)
   --seed N              initial weights and batch order (default 1)
   --profile-epochs N    epochs of the per-kernel profile of the own path, 0 for none (default 2)
   --profile LIST        variants to profile (default: own,cohort)
@@ -83,6 +86,7 @@ interface Options {
   readonly rounds: number;
   readonly batch: number;
   readonly lr: number;
+  readonly optimizer: OptimizerName;
   readonly seed: number;
   readonly profileEpochs: number;
   readonly profile: VariantName[];
@@ -151,6 +155,7 @@ function parseOptions(argv: string[]): Options {
       rounds: { type: 'string', default: '2' },
       batch: { type: 'string', default: '32' },
       lr: { type: 'string', default: '0.1' },
+      optimizer: { type: 'string', default: 'sgd' },
       seed: { type: 'string', default: '1' },
       'profile-epochs': { type: 'string', default: '2' },
       profile: { type: 'string', default: 'own,cohort' },
@@ -175,9 +180,13 @@ function parseOptions(argv: string[]): Options {
   const lr = Number(values.lr);
   if (!(lr > 0) || !Number.isFinite(lr)) fail(`--lr must be a positive number, got '${values.lr}'`);
   const variantNames = Object.keys(VARIANTS) as VariantName[];
+  const optimizer = list(values.optimizer, OPTIMIZER_CHOICES, 'optimizer')[0] ?? 'sgd';
+  const variants = list(values.variants, variantNames, 'variant');
+  const sgdOnly = variants.filter((variant) => variant !== 'own' && variant !== 'cohort');
+  if (optimizer !== 'sgd' && sgdOnly.length > 0) fail(`--optimizer ${optimizer} applies to the own and cohort variants only, not ${sgdOnly.join(', ')}: give --variants own,cohort`);
   return {
     backends: list(values.backends, BACKENDS, 'backend'),
-    variants: list(values.variants, variantNames, 'variant'),
+    variants,
     train: positiveInteger(values.train, 'train'),
     validation: positiveInteger(values.validation, 'validation'),
     test: positiveInteger(values.test, 'test'),
@@ -185,6 +194,7 @@ function parseOptions(argv: string[]): Options {
     rounds: positiveInteger(values.rounds, 'rounds'),
     batch: positiveInteger(values.batch, 'batch'),
     lr,
+    optimizer,
     seed: positiveInteger(values.seed, 'seed', 0),
     profileEpochs: positiveInteger(values['profile-epochs'], 'profile-epochs', 0),
     profile: list(values.profile, variantNames, 'variant'),
@@ -253,7 +263,7 @@ async function runChild(options: Options, backend: BackendName): Promise<ChildRe
     validation: new DeviceDataset(splits.validation),
     test: new DeviceDataset(splits.test),
   };
-  const settings = { epochs: options.epochs, batchSize: options.batch, lr: options.lr, seed: options.seed };
+  const settings = { epochs: options.epochs, batchSize: options.batch, lr: options.lr, optimizer: options.optimizer, seed: options.seed };
   const variants = options.variants.filter((variant) => variantApplies(variant, backend));
   const runs = new Map<VariantName, VariantRun[]>(variants.map((variant) => [variant, []]));
   let peakRssAfterOwnMiB: number | undefined;
@@ -325,7 +335,7 @@ function printSummary(options: Options, reports: ChildReport[], numpy: NumpyOutc
   const line = '-'.repeat(100);
   console.log(`\n${line}`);
   console.log(
-    `Summary: ${options.train} training + ${options.validation} validation samples, batch ${options.batch}, SGD ${options.lr}, ` +
+    `Summary: ${options.train} training + ${options.validation} validation samples, batch ${options.batch}, ${options.optimizer} ${options.lr}, ` +
       `${options.epochs} epochs x ${options.rounds} rounds per variant; ` +
       `seconds per epoch are medians over epochs 2..${options.epochs} of every round (epoch 1 is warm-up), validation included.`,
   );
@@ -361,6 +371,15 @@ function printSummary(options: Options, reports: ChildReport[], numpy: NumpyOutc
     const verdict = Math.min(wall, cpu) >= FIT_SPEEDUP_TARGET ? 'met' : 'NOT met';
     console.log(`  ${report.backend.padEnd(11)} own vs fit-stock: ${wall.toFixed(1)}x wall, ${cpu.toFixed(1)}x CPU: ${verdict}`);
     if (verdict !== 'met') console.log(`${' '.repeat(14)}${whatLimits(report)}`);
+  }
+  for (const report of reports.filter((candidate) => candidate.ok)) {
+    const own = report.summaries.find((summary) => summary.variant === 'own');
+    const cohort = report.summaries.find((summary) => summary.variant === 'cohort');
+    if (!own || !cohort) continue;
+    // Both per run-epoch, from the same process: the ratio survives a shared machine, the seconds do not.
+    const wall = own.wallSecondsPerEpoch / cohort.wallSecondsPerEpoch;
+    const cpu = own.cpuSecondsPerEpoch / cohort.cpuSecondsPerEpoch;
+    console.log(`  ${report.backend.padEnd(11)} cohort of ${COHORT_RUNS} vs own path per run-epoch, ${options.optimizer}: ${wall.toFixed(2)}x wall, ${cpu.toFixed(2)}x CPU faster`);
   }
 
   if (!numpy) return;

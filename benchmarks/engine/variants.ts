@@ -7,7 +7,7 @@ import type { ClosedFormScheduler } from '../../src/schedulers/types.js';
 import { LearningRateScheduler } from '../../src/callbacks/learning-rate-scheduler.js';
 import { evaluate, runTrainingJob } from '../../src/train/job.js';
 import { runCohortJob } from '../../src/train/cohort-job.js';
-import { createOptimizer } from '../../src/train/optimizers.js';
+import { createOptimizer, type OptimizerName } from '../../src/train/optimizers.js';
 import { epochOrder } from '../../src/data/random.js';
 import { patchKernels, PATCHABLE_BACKENDS, unpatchKernels } from '../../src/train/backend/patch.js';
 import { lossAndGradients } from '../../src/train/steps/reference.js';
@@ -38,6 +38,8 @@ export interface TrainingSettings {
   readonly epochs: number;
   readonly batchSize: number;
   readonly lr: number;
+  /** The own and cohort variants' optimizer (default sgd); the others train plain SGD. */
+  readonly optimizer?: OptimizerName;
   readonly seed: number;
 }
 
@@ -183,7 +185,7 @@ async function ownPath(data: BenchData, settings: TrainingSettings): Promise<Var
     test: data.test,
     epochs: settings.epochs,
     batchSize: settings.batchSize,
-    optimizer: 'sgd',
+    optimizer: settings.optimizer ?? 'sgd',
     baseLearningRate: settings.lr,
     seed: settings.seed,
     scheduler: benchScheduler(settings.lr),
@@ -193,8 +195,9 @@ async function ownPath(data: BenchData, settings: TrainingSettings): Promise<Var
 }
 
 /**
- * The cohort engine on COHORT_RUNS runs of the bench schedule (the same
- * schedule for all: the cost does not depend on the rates). Its epochs are
+ * The cohort engine on COHORT_RUNS runs of the bench schedule (rates 1%
+ * apart: SGD's cost does not depend on them, another optimizer's per-run
+ * coefficients become columns). Its epochs are
  * reported per run-epoch (the cohort's epoch time / COHORT_RUNS), so they
  * compare with one run's epochs directly.
  */
@@ -208,11 +211,12 @@ async function cohortPath(data: BenchData, settings: TrainingSettings): Promise<
     test: data.test,
     epochs: settings.epochs,
     batchSize: settings.batchSize,
-    optimizer: 'sgd',
+    optimizer: settings.optimizer ?? 'sgd',
     baseLearningRate: settings.lr,
     seed: settings.seed,
     callbacks: [clock],
-    members: Array.from({ length: COHORT_RUNS }, () => ({ scheduler: benchScheduler(settings.lr) })),
+    // Each run its own rate (run 0 the bench's): an optimizer's per-run coefficients are then columns, as in a real comparison.
+    members: Array.from({ length: COHORT_RUNS }, (_, m) => ({ scheduler: benchScheduler(settings.lr * (1 + m / 100)) })),
   });
   const history = outcomes[0].history;
   const epochs = clock.epochs.map((epoch) => ({ wallSeconds: epoch.wallSeconds / COHORT_RUNS, cpuSeconds: epoch.cpuSeconds / COHORT_RUNS }));

@@ -11,7 +11,7 @@ import { createScheduler, parseSchedulerSpec } from '../../src/schedulers/index.
 import { selectBackend, type BackendName } from '../../src/train/backend/select.js';
 import { runCohortJob, type CohortJob } from '../../src/train/cohort-job.js';
 import { chooseEngine } from '../../src/train/engine.js';
-import { runTrainingJob, type JobOutcome } from '../../src/train/job.js';
+import { runTrainingJob, type JobOutcome, type TrainingJob } from '../../src/train/job.js';
 import type { OptimizerName } from '../../src/train/optimizers.js';
 import { YieldToEventLoop } from '../../src/train/yield.js';
 
@@ -29,10 +29,19 @@ import { YieldToEventLoop } from '../../src/train/yield.js';
  * on equal gradients), but Adam and RMSProp divide by the root of the
  * gradient's running square, which turns last-bit differences of tiny
  * gradient elements into differences of whole update steps, so the
- * histories drift apart a little faster than plain SGD's (1e-6 in
- * cohort.test.ts). Measured here: at most 2e-6 relative in 3 epochs.
+ * histories may drift apart faster than plain SGD's (1e-6 in cohort.test.ts).
+ * Measured here: at most 1e-7 relative on cpu and tensorflow, 2e-8 on wasm.
+ *
+ * The per-run runs train with the backend's default step on cpu and
+ * tensorflow (rows), and with the reference step on wasm: there the default
+ * per-run step for these optimizers (columns) itself drifts from the
+ * reference, rows and this cohort by 2e-4 relative in one epoch (its batch
+ * loss differs by 2e-4 from the second batch on, with weights that agree to
+ * 1e-8 after the first, with stock or patched kernels alike: a wasm matter of
+ * the columns step, reported, not this code's), which would hide a real
+ * error of the cohort within its noise.
  */
-const LOSS_TOLERANCE = 1e-4;
+const LOSS_TOLERANCE = 1e-5;
 const ACCURACY_TOLERANCE = 0.01;
 
 function nativeProvisioned(): boolean {
@@ -106,6 +115,7 @@ describe.each(BACKENDS)('cohort training with optimizers on $name', ({ name, ava
 
   beforeAll(async () => {
     if (!available) return;
+    largestRelative = 0;
     await selectBackend(name);
     data = loadMnist({ samples: 240, valSplit: 0.25, testSamples: 100 });
     validation = new DeviceDataset(data.validation);
@@ -130,6 +140,8 @@ describe.each(BACKENDS)('cohort training with optimizers on $name', ({ name, ava
     seed: 5,
     callbacks: [new YieldToEventLoop()],
   });
+  // The per-run reference: the default step, but the reference step on wasm (see the top).
+  const alone = (job: Omit<TrainingJob, 'step'>) => runTrainingJob({ ...job, ...(name === 'wasm' ? { step: 'reference' as const } : {}) });
   const test_ = (title: string) => (available ? title : `SKIPPED, native backend not provisioned: ${title}`);
 
   it.skipIf(!available).each(OPTIMIZERS)(test_('$optimizer: every run gets the history it gets alone, within the stated tolerance'), async ({ optimizer, rate }) => {
@@ -138,7 +150,7 @@ describe.each(BACKENDS)('cohort training with optimizers on $name', ({ name, ava
     const specs = ['step:step_size=1,gamma=0.5', `onecycle:max_lr=${rate * 3},unit=batch`, `cyclic:base_lr=${rate / 4},max_lr=${rate},step_size_up=3,unit=batch`];
     const schedulers = async () => Promise.all(specs.map((spec) => createScheduler(parseSchedulerSpec(spec), context)));
     const references: JobOutcome[] = [];
-    for (const scheduler of await schedulers()) references.push(await runTrainingJob({ ...base(optimizer, rate), scheduler }));
+    for (const scheduler of await schedulers()) references.push(await alone({ ...base(optimizer, rate), scheduler }));
     const cohort = await runCohortJob({ ...base(optimizer, rate), members: (await schedulers()).map((scheduler) => ({ scheduler })) });
     expect(cohort).toHaveLength(specs.length);
     for (const [index, outcome] of cohort.entries()) expectSameOutcome(outcome, references[index], `${optimizer} ${specs[index]}`);
@@ -162,7 +174,7 @@ describe.each(BACKENDS)('cohort training with optimizers on $name', ({ name, ava
       const epochs = 3;
       const schedulers: Scheduler[] = [constant(rate), constant(diverging), constant(rate * 2)];
       const references: JobOutcome[] = [];
-      for (const scheduler of schedulers) references.push(await runTrainingJob({ ...base(optimizer, rate), epochs, scheduler }));
+      for (const scheduler of schedulers) references.push(await alone({ ...base(optimizer, rate), epochs, scheduler }));
       expect(references[1].divergedAtEpoch).toBe(1);
       const before = tf.memory().numTensors;
       const counter = new TensorCount();
