@@ -200,8 +200,10 @@ export async function runCohortJob(job: CohortJob): Promise<JobOutcome[]> {
           const logs: tf.Logs = { loss: record.loss, acc: record.accuracy, val_loss: record.validationLoss, val_acc: record.validationAccuracy };
           await state.scheduler.onEpochEnd(epoch, logs);
         }
-        state.member.onEpochEnd?.(record);
       }
+      // Every run's epoch is reported in one go, after the awaits above (a custom schedule's answer comes
+      // from a worker thread): an interrupt then never finds some runs one epoch further than others.
+      for (const state of active) state.member.onEpochEnd?.(state.history[state.history.length - 1]);
       for (const callback of shared) await callback.onEpochEnd(epoch, {});
       // A diverged run is done now (as alone it would stop here): report it before the others go on.
       for (const m of diverged) finish(active[m]);
