@@ -10,6 +10,8 @@ import { evaluate, type JobOutcome, type TrainingJob } from './job.js';
 import type { OptimizerName } from './optimizers.js';
 import { epochOrder } from '../data/random.js';
 import { CohortStep } from './steps/cohort.js';
+import { HostCohortStep, type CohortTrainer } from './steps/cohort-host.js';
+import { cohortOnHost } from './steps/choose.js';
 
 /**
  * The most runs one cohort trains together. A cohort holds every run's
@@ -108,7 +110,10 @@ export async function runCohortJob(job: CohortJob): Promise<JobOutcome[]> {
     return state;
   });
   const shared = job.callbacks ?? [];
-  const step = new CohortStep(job.shape, job.initialWeights, states.length);
+  const step: CohortTrainer =
+    job.optimizer === 'sgd' && cohortOnHost(tf.getBackend())
+      ? new HostCohortStep(job.shape, job.initialWeights, states.length)
+      : new CohortStep(job.shape, job.initialWeights, states.length);
   // The runs still training, in the order of their blocks in the cohort step.
   let active = [...states];
   const scales = new Float32Array(states.length);

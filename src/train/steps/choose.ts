@@ -1,4 +1,5 @@
 import type { OptimizerName } from '../optimizers.js';
+import { kernelsPatched } from '../backend/patch.js';
 import { ColumnStep } from './columns.js';
 import { HostSgdStep } from './host-sgd.js';
 import { ReferenceStep } from './reference.js';
@@ -76,4 +77,16 @@ export function chooseStep(backend: string, optimizer: OptimizerName): StepPlan 
  */
 export function cohortFasterOn(backend: string): boolean {
   return backend === 'tensorflow' || backend === 'wasm';
+}
+
+/**
+ * Whether a plain-SGD cohort trains on host arrays run by run
+ * (`HostCohortStep`) rather than with one stacked product on the backend
+ * (`CohortStep`): on cpu with lr-compare's kernels, whose products are the
+ * same host `gemm`, so the numbers are the same and each run's weights stay
+ * in cache (docs/performance.md, "Cohort training"). With tfjs' stock cpu
+ * kernels the stacked step keeps the cohort's numbers equal to per-run ones.
+ */
+export function cohortOnHost(backend: string): boolean {
+  return backend === 'cpu' && kernelsPatched('cpu');
 }
