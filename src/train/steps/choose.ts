@@ -66,17 +66,17 @@ export function chooseStep(backend: string, optimizer: OptimizerName): StepPlan 
 }
 
 /**
- * Whether the cohort step (steps/cohort.ts: the runs of a repeat on one
- * stacked first layer) is faster than training run by run on a backend, as
- * measured (docs/performance.md, "Cohort training"): on tensorflow and wasm
- * it shares the per-call cost of the products among the runs. Not on cpu:
- * its products are JavaScript loops with no per-call cost to share, and one
- * run's 784 x 128 weights stay in the core's cache between steps where a
- * cohort's stacked weights do not; `npm run bench` measured the cohort's
- * products 28% slower per multiply-add there and its epoch 12% slower per run.
+ * Whether cohort training (the runs of a repeat together) is faster than
+ * training run by run on a backend, as measured (docs/performance.md,
+ * "Cohort training"). On tensorflow and wasm the stacked step (steps/cohort.ts)
+ * shares the per-call cost of the products among the runs. On cpu there is no
+ * per-call cost to share, and the stacked weights leave the core's cache (the
+ * stacked step measured 1.01x per-run there); the host step
+ * (steps/cohort-host.ts, `cohortOnHost`) keeps each run's weights in cache,
+ * updates them in place and shares the batch: 1.15x per-run in CPU time.
  */
 export function cohortFasterOn(backend: string): boolean {
-  return backend === 'tensorflow' || backend === 'wasm';
+  return backend === 'tensorflow' || backend === 'wasm' || backend === 'cpu';
 }
 
 /**
