@@ -5,8 +5,13 @@ import { resultsJson, type ResultsFile } from '../results/results.js';
 import { stopLiveOutput } from '../report/live.js';
 
 export interface InterruptHandler {
-  /** The newest results; written, marked incomplete, when a signal arrives. */
+  /** The newest results; written, marked incomplete, when a signal arrives (unless `current` is set). */
   latest: ResultsFile | undefined;
+  /**
+   * Builds the results of the moment the signal arrives, with the epochs of
+   * the runs still training (the comparison's `onSnapshot`); preferred to `latest`.
+   */
+  current: (() => ResultsFile) | undefined;
   readonly callback: tf.Callback;
   remove(): void;
 }
@@ -15,18 +20,25 @@ const EXIT_CODES: Record<'SIGINT' | 'SIGTERM', number> = { SIGINT: 130, SIGTERM:
 
 /**
  * On Ctrl-C (SIGINT) or SIGTERM: stop at once, leave a valid partial results
- * file (the finished runs), say how to resume, exit 130 or 143.
+ * file (the finished runs, and the finished epochs of the runs still
+ * training), say how to resume, exit 130 or 143.
  */
 export function installInterruptHandler(options: { out: string; resumeHint: string }): InterruptHandler {
   const handler: InterruptHandler = {
     latest: undefined,
+    current: undefined,
     callback: new YieldToEventLoop(),
     remove: () => {
       for (const signal of Object.keys(EXIT_CODES)) process.off(signal, listeners[signal as keyof typeof EXIT_CODES]);
     },
   };
   const onSignal = (signal: keyof typeof EXIT_CODES) => {
-    const latest = handler.latest;
+    let latest = handler.latest;
+    try {
+      latest = handler.current?.() ?? latest;
+    } catch {
+      // The finished runs (written after each one) are still worth saving.
+    }
     if (latest) {
       try {
         writeFileAtomic(options.out, resultsJson({ ...latest, complete: false }));
@@ -37,10 +49,12 @@ export function installInterruptHandler(options: { out: string; resumeHint: stri
       }
     }
     const finished = latest?.runs.length ?? 0;
+    const unfinished = latest?.unfinishedRuns?.length ?? 0;
     // The message goes below the last finished run, not into a half-drawn progress block; the cursor comes back.
     stopLiveOutput();
     process.stderr.write(
       `\ninterrupted (${signal}): ${finished} finished run(s) saved in ${options.out}, marked incomplete.\n` +
+        (unfinished > 0 ? `also saved: the finished epochs of ${unfinished} unfinished run(s) (unfinishedRuns); --resume trains them again from epoch 1.\n` : '') +
         `resume with: lr-compare ${options.resumeHint}\n`,
     );
     process.exit(EXIT_CODES[signal]);

@@ -255,6 +255,9 @@ async function runCommand(options: RunOptions, command: Command): Promise<void> 
         interrupt.latest = partial;
         if (writePartial) writeFileAtomic(out, resultsJson(partial));
       },
+      onSnapshot: (current) => {
+        interrupt.current = current;
+      },
     };
     results = tuning ? await runTunedComparison({ ...request, tuning, stage, selectionRuns: from?.runs }, hooks) : await runComparison(request, hooks);
   } finally {

@@ -10,8 +10,13 @@
  * loop keeps a 4 x 4 block of c in locals and walks the shared dimension
  * once for it: 8 loads per 16 multiply-adds, and no index arithmetic but two
  * increments. Edges take a plain dot product.
+ *
+ * With `accumulate`, c += a . b instead, each product rounded to float32
+ * before the addition: the same numbers as the product into a new array
+ * followed by a float32 addition, without that array (the cpu cohort's
+ * in-place weight update, train/steps/cohort-host.ts).
  */
-export function gemm(a: Float32Array, b: Float32Array, c: Float32Array, m: number, k: number, n: number): void {
+export function gemm(a: Float32Array, b: Float32Array, c: Float32Array, m: number, k: number, n: number, accumulate = false): void {
   const m4 = m - (m % 4);
   const n4 = n - (n % 4);
   for (let i = 0; i < m4; i += 4) {
@@ -42,6 +47,14 @@ export function gemm(a: Float32Array, b: Float32Array, c: Float32Array, m: numbe
       const c1 = c0 + n;
       const c2 = c1 + n;
       const c3 = c2 + n;
+      if (accumulate) {
+        const f = Math.fround;
+        c[c0] += f(s00); c[c0 + 1] += f(s01); c[c0 + 2] += f(s02); c[c0 + 3] += f(s03); // prettier-ignore
+        c[c1] += f(s10); c[c1 + 1] += f(s11); c[c1 + 2] += f(s12); c[c1 + 3] += f(s13); // prettier-ignore
+        c[c2] += f(s20); c[c2 + 1] += f(s21); c[c2 + 2] += f(s22); c[c2 + 3] += f(s23); // prettier-ignore
+        c[c3] += f(s30); c[c3 + 1] += f(s31); c[c3 + 2] += f(s32); c[c3 + 3] += f(s33); // prettier-ignore
+        continue;
+      }
       c[c0] = s00; c[c0 + 1] = s01; c[c0 + 2] = s02; c[c0 + 3] = s03; // prettier-ignore
       c[c1] = s10; c[c1 + 1] = s11; c[c1 + 2] = s12; c[c1 + 3] = s13; // prettier-ignore
       c[c2] = s20; c[c2 + 1] = s21; c[c2 + 2] = s22; c[c2 + 3] = s23; // prettier-ignore
@@ -60,10 +73,17 @@ export function gemm(a: Float32Array, b: Float32Array, c: Float32Array, m: numbe
         s2 += a[ap + 2 * k] * bv;
         s3 += a[ap + 3 * k] * bv;
       }
-      c[i * n + j] = s0;
-      c[(i + 1) * n + j] = s1;
-      c[(i + 2) * n + j] = s2;
-      c[(i + 3) * n + j] = s3;
+      if (accumulate) {
+        c[i * n + j] += Math.fround(s0);
+        c[(i + 1) * n + j] += Math.fround(s1);
+        c[(i + 2) * n + j] += Math.fround(s2);
+        c[(i + 3) * n + j] += Math.fround(s3);
+      } else {
+        c[i * n + j] = s0;
+        c[(i + 1) * n + j] = s1;
+        c[(i + 2) * n + j] = s2;
+        c[(i + 3) * n + j] = s3;
+      }
     }
   }
   // Bottom rows (m4..m).
@@ -71,7 +91,8 @@ export function gemm(a: Float32Array, b: Float32Array, c: Float32Array, m: numbe
     for (let j = 0; j < n; j++) {
       let sum = 0;
       for (let p = 0, ap = i * k, bp = j; p < k; p++, ap++, bp += n) sum += a[ap] * b[bp];
-      c[i * n + j] = sum;
+      if (accumulate) c[i * n + j] += Math.fround(sum);
+      else c[i * n + j] = sum;
     }
   }
 }

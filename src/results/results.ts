@@ -119,6 +119,14 @@ export interface RunResult {
   readonly summary: RunSummary;
 }
 
+/**
+ * A run that was still training when the comparison stopped (Ctrl-C,
+ * SIGTERM): who it is and the epochs it finished, as a finished run records
+ * them, but no summary (its test metrics were never taken). `--resume`
+ * trains it again from its first epoch: no weights are saved.
+ */
+export type UnfinishedRun = Omit<RunResult, 'summary'>;
+
 export interface ResultsFile {
   readonly version: number;
   readonly createdAt: string;
@@ -129,6 +137,12 @@ export interface ResultsFile {
   readonly configuration: RunConfiguration;
   readonly environment: RunEnvironment;
   readonly runs: readonly RunResult[];
+  /**
+   * Only in an interrupted file: the runs that were training, each with the
+   * epochs it had finished (at least one), in plan order. Not counted in
+   * `runs` or the statistics; readers of finished runs ignore them.
+   */
+  readonly unfinishedRuns?: readonly UnfinishedRun[];
   /** Aggregates across repeats and the significance of each difference from the best. */
   readonly statistics: ComparisonStatistics;
   /** Tuned comparisons: the grid, the selection metric, each scheduler's chosen rate and the sensitivity. */

@@ -12,6 +12,8 @@ import { epochOrder } from '../data/random.js';
 import { CohortStep } from './steps/cohort.js';
 import { CohortOptimizer } from './steps/cohort-optimizer.js';
 import { isCohortOptimizer } from './steps/optimizer-rules.js';
+import { HostCohortStep, type CohortTrainer } from './steps/cohort-host.js';
+import { cohortOnHost } from './steps/choose.js';
 
 /**
  * The most runs one cohort trains together. A cohort holds every run's
@@ -125,7 +127,11 @@ export async function runCohortJob(job: CohortJob): Promise<JobOutcome[]> {
   });
   const shared = job.callbacks ?? [];
   const optimizer = isCohortOptimizer(job.optimizer) ? new CohortOptimizer(job.optimizer, settings, job.shape.hidden) : undefined;
-  const step = new CohortStep(job.shape, job.initialWeights, states.length, optimizer);
+  // On cpu, plain SGD trains run by run on the host (cache-friendly); the stacked step does the rest.
+  const step: CohortTrainer =
+    optimizer === undefined && cohortOnHost(tf.getBackend())
+      ? new HostCohortStep(job.shape, job.initialWeights, states.length)
+      : new CohortStep(job.shape, job.initialWeights, states.length, optimizer);
   // The runs still training, in the order of their blocks in the cohort step.
   let active = [...states];
   const scales = new Float32Array(states.length);
@@ -221,8 +227,10 @@ export async function runCohortJob(job: CohortJob): Promise<JobOutcome[]> {
           const logs: tf.Logs = { loss: record.loss, acc: record.accuracy, val_loss: record.validationLoss, val_acc: record.validationAccuracy };
           await state.scheduler.onEpochEnd(epoch, logs);
         }
-        state.member.onEpochEnd?.(record);
       }
+      // Every run's epoch is reported in one go, after the awaits above (a custom schedule's answer comes
+      // from a worker thread): an interrupt then never finds some runs one epoch further than others.
+      for (const state of active) state.member.onEpochEnd?.(state.history[state.history.length - 1]);
       for (const callback of shared) await callback.onEpochEnd(epoch, {});
       // A diverged run is done now (as alone it would stop here): report it before the others go on.
       for (const m of diverged) finish(active[m]);

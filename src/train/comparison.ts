@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { RESULTS_VERSION, type ResultsFile, type RunConfiguration, type RunResult } from '../results/results.js';
+import { RESULTS_VERSION, type ResultsFile, type RunConfiguration, type RunResult, type UnfinishedRun } from '../results/results.js';
 import { tuningRecord, type TuningConfiguration } from '../results/tuning.js';
 import { compareSchedulers } from '../results/statistics.js';
 import { createScheduler } from '../schedulers/index.js';
@@ -9,7 +9,7 @@ import type { EpochRecord } from '../results/results.js';
 import { chooseEngine, workUnits } from './engine.js';
 import { runInWorkers } from './parallel.js';
 import { planRuns, runKey, shardOf, type RunTask, type Shard } from './plan.js';
-import { loadSetupData, TaskRunner, type TrainingSetup } from './task-runner.js';
+import { loadSetupData, runIdentity, TaskRunner, type TrainingSetup } from './task-runner.js';
 
 export interface ComparisonRequest extends TrainingSetup {
   readonly seed: number;
@@ -44,6 +44,13 @@ export interface ComparisonHooks {
   readonly onBackend?: (selection: BackendSelection) => void;
   /** Called before the first run and after every finished run with the results so far (`complete` false until the last). */
   readonly onResults?: (results: ResultsFile) => void;
+  /**
+   * Called once before training with a function that builds the results of
+   * this moment: the finished runs and, in `unfinishedRuns`, the epochs that
+   * the runs still training have finished. An interrupt handler calls it when
+   * a signal arrives: nothing is written per epoch.
+   */
+  readonly onSnapshot?: (current: () => ResultsFile) => void;
   /** Extra tfjs callbacks for every job (e.g. one that lets signals through). */
   readonly callbacks?: readonly tf.Callback[];
   readonly progress?: ComparisonProgress;
@@ -95,26 +102,44 @@ export async function runComparison(request: ComparisonRequest, hooks: Compariso
   const finished = new Map((request.finishedRuns ?? []).map((run) => [runKey(run), run]));
   const runs: RunResult[] = tasks.map((task) => finished.get(keyOf(task))).filter((run): run is RunResult => run !== undefined);
   const pending = tasks.filter((task) => !finished.has(keyOf(task)));
-  const resultsOf = (): ResultsFile => ({
-    version: RESULTS_VERSION,
-    createdAt,
-    complete: runs.length === tasks.length,
-    ...(request.shard ? { shard: request.shard } : {}),
-    configuration,
-    environment,
-    runs: [...runs].sort((a, b) => (planIndex.get(runKey(a)) ?? 0) - (planIndex.get(runKey(b)) ?? 0)),
-    statistics: compareSchedulers(runs, data.validation.count),
-    ...(request.tuning ? { tuning: tuningRecord(configuration, runs, labels) } : {}),
-  });
+  // The epochs of the runs still training, by plan index: what an interrupted file keeps of them
+  // (a cohort's runs all train until its last epoch, so without this Ctrl-C would lose every one).
+  const training = new Map<number, { readonly task: RunTask; readonly history: EpochRecord[] }>();
+  const unfinishedRuns = (): UnfinishedRun[] =>
+    [...training.values()]
+      .sort((a, b) => a.task.index - b.task.index)
+      .map(({ task, history }) => ({ ...runIdentity(request, context, task), history: [...history] }));
+  const resultsOf = (): ResultsFile => {
+    const unfinished = unfinishedRuns();
+    return {
+      version: RESULTS_VERSION,
+      createdAt,
+      complete: runs.length === tasks.length,
+      ...(request.shard ? { shard: request.shard } : {}),
+      configuration,
+      environment,
+      runs: [...runs].sort((a, b) => (planIndex.get(runKey(a)) ?? 0) - (planIndex.get(runKey(b)) ?? 0)),
+      ...(unfinished.length > 0 ? { unfinishedRuns: unfinished } : {}),
+      statistics: compareSchedulers(runs, data.validation.count),
+      ...(request.tuning ? { tuning: tuningRecord(configuration, runs, labels) } : {}),
+    };
+  };
   hooks.onResults?.(resultsOf());
+  hooks.onSnapshot?.(resultsOf);
   const progress = hooks.progress;
   progress?.start(tasks.length, runs.length);
   const finish = (task: RunTask, result: RunResult) => {
+    training.delete(task.index);
     runs.push(result);
     progress?.runFinished(task, result);
     if (runs.length < tasks.length) hooks.onResults?.(resultsOf());
   };
-  const onEpochEnd = (task: RunTask, record: EpochRecord) => progress?.epoch(task, record);
+  const onEpochEnd = (task: RunTask, record: EpochRecord) => {
+    const run = training.get(task.index);
+    if (run) run.history.push(record);
+    else training.set(task.index, { task, history: [record] });
+    progress?.epoch(task, record);
+  };
 
   // The runs of a repeat train together as one cohort where the engine allows (engine.ts).
   const requestedJobs = Math.max(1, request.jobs ?? 1);

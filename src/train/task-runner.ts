@@ -60,6 +60,31 @@ export function runOptimizer(setup: TrainingSetup, spec: ResolvedSchedulerSpec, 
   });
 }
 
+/** A tuned run trains at its grid point's rate (and a peak-rate schedule peaks there); others at --lr. */
+function rateOfTask(setup: TrainingSetup, task: RunTask): { readonly learningRate: number; readonly spec: ResolvedSchedulerSpec } {
+  const learningRate = task.gridPoint?.lr ?? setup.lr;
+  return { learningRate, spec: task.gridPoint ? atBaseRate(task.spec, learningRate) : task.spec };
+}
+
+/**
+ * What identifies a run in the results file and how it was set up: every
+ * field of its `RunResult` but the history and the summary. The same for a
+ * finished run and for one interrupted while training (`UnfinishedRun`).
+ */
+export function runIdentity(setup: TrainingSetup, context: ScheduleContext, task: RunTask): Omit<RunResult, 'history' | 'summary'> {
+  return {
+    label: task.spec.label,
+    scheduler: task.spec.name,
+    spec: task.spec.spec,
+    params: rateOfTask(setup, task).spec.params,
+    optimizer: runOptimizer(setup, task.spec, context),
+    repeat: task.repeat,
+    seed: task.seed,
+    ...(task.phase ? { phase: task.phase } : {}),
+    ...(task.gridPoint ? { gridPoint: task.gridPoint } : {}),
+  };
+}
+
 /**
  * Trains runs of a comparison one after another in this process, on the
  * current tfjs backend. The validation and test sets go to the device once.
@@ -112,20 +137,14 @@ export class TaskRunner {
     };
   }
 
-  /** A tuned run trains at its grid point's rate (and a peak-rate schedule peaks there); others at --lr. */
-  private rateOf(task: RunTask): { readonly learningRate: number; readonly spec: ResolvedSchedulerSpec } {
-    const learningRate = task.gridPoint?.lr ?? this.setup.lr;
-    return { learningRate, spec: task.gridPoint ? atBaseRate(task.spec, learningRate) : task.spec };
-  }
-
   private scheduleOf(task: RunTask) {
-    const { learningRate, spec } = this.rateOf(task);
+    const { learningRate, spec } = rateOfTask(this.setup, task);
     return createScheduler(spec, { ...this.context, baseLr: learningRate });
   }
 
   async run(task: RunTask, onEpochEnd?: (record: EpochRecord) => void): Promise<RunResult> {
     const outcome = await runTrainingJob({
-      ...this.repeatJob(task.seed, this.optimizerOf(task), this.rateOf(task).learningRate),
+      ...this.repeatJob(task.seed, this.optimizerOf(task), rateOfTask(this.setup, task).learningRate),
       scheduler: await this.scheduleOf(task),
       onEpochEnd,
     });
@@ -165,20 +184,12 @@ export class TaskRunner {
       });
     }
     // Each member's schedule carries its own rate; the job's base rate only seeds a tfjs optimizer, which the cohort has none of.
-    await runCohortJob({ ...this.repeatJob(seed, this.optimizerOf(tasks[0]), this.rateOf(tasks[0]).learningRate), members });
+    await runCohortJob({ ...this.repeatJob(seed, this.optimizerOf(tasks[0]), rateOfTask(this.setup, tasks[0]).learningRate), members });
   }
 
   private resultOf(task: RunTask, outcome: JobOutcome): RunResult {
     return {
-      label: task.spec.label,
-      scheduler: task.spec.name,
-      spec: task.spec.spec,
-      params: this.rateOf(task).spec.params,
-      optimizer: this.optimizerOf(task),
-      repeat: task.repeat,
-      seed: task.seed,
-      ...(task.phase ? { phase: task.phase } : {}),
-      ...(task.gridPoint ? { gridPoint: task.gridPoint } : {}),
+      ...runIdentity(this.setup, this.context, task),
       history: outcome.history,
       summary: summarize(outcome.history, outcome, this.setup.targetAcc),
     };

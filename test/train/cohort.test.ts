@@ -223,11 +223,11 @@ describe('work units', () => {
     expect(workUnits(planRuns(specs, 3, 5), 'cohort', 2)).toHaveLength(3);
   });
 
-  it('takes the cohort by default on tensorflow and wasm', () => {
+  it('takes the cohort by default on tensorflow, wasm and cpu', () => {
     expect(chooseEngine('auto', 'wasm', 'sgd')).toBe('cohort');
     expect(chooseEngine('auto', 'tensorflow', 'sgd')).toBe('cohort');
-    // Measured slower there (engine.ts), but it can still be asked for.
-    expect(chooseEngine('auto', 'cpu', 'sgd')).toBe('per-run');
+    expect(chooseEngine('auto', 'cpu', 'sgd')).toBe('cohort');
+    expect(chooseEngine('per-run', 'cpu', 'sgd')).toBe('per-run');
     expect(chooseEngine('cohort', 'cpu', 'sgd')).toBe('cohort');
     expect(chooseEngine('per-run', 'wasm', 'sgd')).toBe('per-run');
     // The schedule-free optimizers have no cohort step (cohort-optimizers.test.ts tests the others and the refusal).

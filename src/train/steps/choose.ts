@@ -1,4 +1,5 @@
 import type { OptimizerName } from '../optimizers.js';
+import { kernelsPatched } from '../backend/patch.js';
 import { ColumnStep } from './columns.js';
 import { HostSgdStep } from './host-sgd.js';
 import { ReferenceStep } from './reference.js';
@@ -65,15 +66,27 @@ export function chooseStep(backend: string, optimizer: OptimizerName): StepPlan 
 }
 
 /**
- * Whether the cohort step (steps/cohort.ts: the runs of a repeat on one
- * stacked first layer) is faster than training run by run on a backend, as
- * measured (docs/performance.md, "Cohort training"): on tensorflow and wasm
- * it shares the per-call cost of the products among the runs. Not on cpu:
- * its products are JavaScript loops with no per-call cost to share, and one
- * run's 784 x 128 weights stay in the core's cache between steps where a
- * cohort's stacked weights do not; `npm run bench` measured the cohort's
- * products 28% slower per multiply-add there and its epoch 12% slower per run.
+ * Whether cohort training (the runs of a repeat together) is faster than
+ * training run by run on a backend, as measured (docs/performance.md,
+ * "Cohort training"). On tensorflow and wasm the stacked step (steps/cohort.ts)
+ * shares the per-call cost of the products among the runs. On cpu there is no
+ * per-call cost to share, and the stacked weights leave the core's cache (the
+ * stacked step measured 1.01x per-run there); the host step
+ * (steps/cohort-host.ts, `cohortOnHost`) keeps each run's weights in cache,
+ * updates them in place and shares the batch: 1.15x per-run in CPU time.
  */
 export function cohortFasterOn(backend: string): boolean {
-  return backend === 'tensorflow' || backend === 'wasm';
+  return backend === 'tensorflow' || backend === 'wasm' || backend === 'cpu';
+}
+
+/**
+ * Whether a plain-SGD cohort trains on host arrays run by run
+ * (`HostCohortStep`) rather than with one stacked product on the backend
+ * (`CohortStep`): on cpu with lr-compare's kernels, whose products are the
+ * same host `gemm`, so the numbers are the same and each run's weights stay
+ * in cache (docs/performance.md, "Cohort training"). With tfjs' stock cpu
+ * kernels the stacked step keeps the cohort's numbers equal to per-run ones.
+ */
+export function cohortOnHost(backend: string): boolean {
+  return backend === 'cpu' && kernelsPatched('cpu');
 }
