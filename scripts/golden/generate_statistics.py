@@ -208,7 +208,7 @@ def cross_check(fixture: dict) -> None:
 def main() -> None:
     fixture = {
         "library": "scipy",
-        "versions": {"scipy": scipy.__version__, "numpy": np.__version__, "python": sys.version.split()[0]},
+        "versions": {"scipy": scipy.__version__, "numpy": np.__version__, "mpmath": mp.__version__, "python": sys.version.split()[0]},
         "generator": GENERATOR,
         "precision": "float64",
         "tCdf": t_cdf_cases(),
