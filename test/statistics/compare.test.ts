@@ -191,3 +191,25 @@ describe('compareSchedulers', () => {
     });
   });
 });
+
+describe('compareSchedulers: lists of labels in the conclusion', () => {
+  // a, b and c as above; b2 equals b, so a - b2 = a - b (p 0.2254 each; Holm 0.4508 for both).
+  it('joins several labels with a comma', () => {
+    const a = runsOf('a', [0.95, 0.96, 0.94]);
+    const b = runsOf('b', [0.93, 0.95, 0.94]);
+    const b2 = runsOf('b2', [0.93, 0.95, 0.94]);
+    const stats = compareSchedulers([...a, ...b, ...b2], 2000);
+    expect(stats.conclusion).toBe(
+      'Best: a (best validation accuracy 95.00% over 3 repeats). Within noise of it (Holm-adjusted paired t-test, p >= 0.05): b, b2. Significantly worse: none.',
+    );
+    // a - c = 0.05 0.06 0.04 and a - d = 0.15 0.16 0.14: t = 5 sqrt 3 and 15 sqrt 3 on 2 df;
+    // p = 0.0131 and 1 - sqrt(675/677) = 0.00148; Holm: 2 * 0.00148 and 0.0131: both significant.
+    const c = runsOf('c', [0.9, 0.9, 0.9]);
+    const d = runsOf('d', [0.8, 0.8, 0.8]);
+    const worse = compareSchedulers([...a, ...c, ...d], 2000);
+    expect(worse.schedulers[2].versusBest?.adjustedPValue).toBeCloseTo(2 * p2(15 * Math.sqrt(3)), 9);
+    expect(worse.conclusion).toBe(
+      'Best: a (best validation accuracy 95.00% over 3 repeats). Within noise of it (Holm-adjusted paired t-test, p >= 0.05): none. Significantly worse: c, d.',
+    );
+  });
+});
