@@ -61,6 +61,9 @@ const RUN_FIELDS: Record<string, Check> = {
   summary: isObject,
 };
 
+/** A run still training when the comparison stopped has everything but the summary (its test metrics were never taken). */
+const UNFINISHED_RUN_FIELDS: Record<string, Check> = Object.fromEntries(Object.entries(RUN_FIELDS).filter(([name]) => name !== 'summary'));
+
 const CONFIGURATION_FIELDS: Record<string, Check> = {
   schedulers: (value) => Array.isArray(value) && value.every(isString),
   epochs: (value) => Number.isInteger(value) && (value as number) >= 1,
@@ -74,6 +77,40 @@ function badField(record: Record<string, unknown>, fields: Record<string, Check>
   for (const [name, check] of Object.entries(fields)) {
     if (!(name in record)) return `${at}.${name} is missing`;
     if (!check(record[name])) return `${at}.${name} has a wrong value (${JSON.stringify(record[name])?.slice(0, 40)})`;
+  }
+  return null;
+}
+
+/**
+ * What is wrong with one run, finished (`runs`) or still training when the
+ * comparison stopped (`unfinishedRuns`: no summary, since its test metrics
+ * were never taken), or null.
+ */
+function runProblem(run: unknown, at: string, kind: { finished: boolean; tuned: boolean }): string | null {
+  if (!isObject(run)) return `${at} is not an object`;
+  const record = run as Record<string, unknown>;
+  const problem = kind.finished
+    ? (badField(record, RUN_FIELDS, at) ?? badField(record.summary as Record<string, unknown>, SUMMARY_FIELDS, `${at}.summary`))
+    : badField(record, UNFINISHED_RUN_FIELDS, at);
+  if (problem) return problem;
+  if (kind.tuned) {
+    // A tuned file's every run says which phase it belongs to and the rate it trained at.
+    const tunedProblem = badField(
+      record,
+      { phase: (value) => value === 'selection' || value === 'confirmation', gridPoint: (value) => isObject(value) && isNumber((value as Record<string, unknown>).lr) },
+      at,
+    );
+    if (tunedProblem) return tunedProblem;
+  }
+  const history = record.history as unknown[];
+  if (history.length === 0) return `${at}.history is empty`;
+  for (let epoch = 0; epoch < history.length; epoch++) {
+    if (!isObject(history[epoch])) return `${at}.history[${epoch}] is not an object`;
+    const epochProblem = badField(history[epoch] as Record<string, unknown>, EPOCH_FIELDS, `${at}.history[${epoch}]`);
+    if (epochProblem) return epochProblem;
+    // The writer records epochs 1, 2, 3, ... in order; anything else was edited or pasted together.
+    const number = (history[epoch] as { epoch: number }).epoch;
+    if (number !== epoch + 1) return `${at}.history[${epoch}].epoch is ${number}, but epochs must run 1, 2, 3, ... in order (expected ${epoch + 1})`;
   }
   return null;
 }
@@ -104,30 +141,17 @@ function problemIn(data: Record<string, unknown>): string | null {
   }
   const runs = data.runs as unknown[];
   for (let index = 0; index < runs.length; index++) {
-    const run = runs[index];
-    const at = `runs[${index}]`;
-    if (!isObject(run)) return `${at} is not an object`;
-    const record = run as Record<string, unknown>;
-    const problem = badField(record, RUN_FIELDS, at) ?? badField(record.summary as Record<string, unknown>, SUMMARY_FIELDS, `${at}.summary`);
+    const problem = runProblem(runs[index], `runs[${index}]`, { finished: true, tuned: tuning !== undefined });
     if (problem) return problem;
-    if (tuning !== undefined) {
-      // A tuned file's every run says which phase it belongs to and the rate it trained at.
-      const tunedProblem = badField(
-        record,
-        { phase: (value) => value === 'selection' || value === 'confirmation', gridPoint: (value) => isObject(value) && isNumber((value as Record<string, unknown>).lr) },
-        at,
-      );
-      if (tunedProblem) return tunedProblem;
-    }
-    const history = record.history as unknown[];
-    if (history.length === 0) return `${at}.history is empty`;
-    for (let epoch = 0; epoch < history.length; epoch++) {
-      if (!isObject(history[epoch])) return `${at}.history[${epoch}] is not an object`;
-      const epochProblem = badField(history[epoch] as Record<string, unknown>, EPOCH_FIELDS, `${at}.history[${epoch}]`);
-      if (epochProblem) return epochProblem;
-      // The writer records epochs 1, 2, 3, ... in order; anything else was edited or pasted together.
-      const number = (history[epoch] as { epoch: number }).epoch;
-      if (number !== epoch + 1) return `${at}.history[${epoch}].epoch is ${number}, but epochs must run 1, 2, 3, ... in order (expected ${epoch + 1})`;
+  }
+  const unfinished = data.unfinishedRuns;
+  if (unfinished !== undefined) {
+    if (!Array.isArray(unfinished)) return `results.unfinishedRuns has a wrong value (${JSON.stringify(unfinished)?.slice(0, 40)})`;
+    // Only an interrupted file has runs still training; a complete one has none.
+    if (data.complete === true && unfinished.length > 0) return 'results.unfinishedRuns is not empty although the run is marked complete';
+    for (let index = 0; index < unfinished.length; index++) {
+      const problem = runProblem(unfinished[index], `unfinishedRuns[${index}]`, { finished: false, tuned: tuning !== undefined });
+      if (problem) return problem;
     }
   }
   const seen = new Map<string, number>();

@@ -349,3 +349,39 @@ describe('readResultsFile: tuned comparisons', () => {
     expect(refusal(data)).toBe(`${PREFIX}runs[0].phase is missing`);
   });
 });
+
+/** An interrupted file: one finished run, and the epochs each run still training had finished. */
+function interrupted(): Record<string, any> {
+  const { summary: _summary, ...training } = run('b', 0, 0.7);
+  return { ...valid(), complete: false, runs: [run('a', 0, 0.8)], unfinishedRuns: [{ ...training, history: [epoch(1)] }] };
+}
+
+describe('readResultsFile: runs still training when the comparison stopped (unfinishedRuns)', () => {
+  const PREFIX = 'FILE is not a complete lr-compare results file: ';
+  it('reads them as they are, without counting them in the statistics', () => {
+    const data = interrupted();
+    const results = readResultsFile(file(data));
+    expect(results.unfinishedRuns).toEqual(data.unfinishedRuns);
+    expect(results.statistics.schedulers.map((entry) => entry.label)).toEqual(['a']);
+  });
+
+  it.each([
+    ['that are not a list', (d: Record<string, any>) => (d.unfinishedRuns = { b: 1 }), 'results.unfinishedRuns has a wrong value ({"b":1})'],
+    ['in a complete file', (d: Record<string, any>) => (d.complete = true), 'results.unfinishedRuns is not empty although the run is marked complete'],
+    ['of a run that is not an object', (d: Record<string, any>) => (d.unfinishedRuns = [3]), 'unfinishedRuns[0] is not an object'],
+    ['of a run without a label', (d: Record<string, any>) => delete d.unfinishedRuns[0].label, 'unfinishedRuns[0].label is missing'],
+    ['of a run with a negative repeat', (d: Record<string, any>) => (d.unfinishedRuns[0].repeat = -1), 'unfinishedRuns[0].repeat has a wrong value (-1)'],
+    ['of a run with no epoch', (d: Record<string, any>) => (d.unfinishedRuns[0].history = []), 'unfinishedRuns[0].history is empty'],
+    ['of a run with an accuracy above 1', (d: Record<string, any>) => (d.unfinishedRuns[0].history[0].accuracy = 1.5), 'unfinishedRuns[0].history[0].accuracy has a wrong value (1.5)'],
+    ['of a run whose epochs skip one', (d: Record<string, any>) => d.unfinishedRuns[0].history.push(epoch(3)), 'unfinishedRuns[0].history[1].epoch is 3, but epochs must run 1, 2, 3, ... in order (expected 2)'],
+  ])('refuses runs still training %s', (_what, change, problem) => {
+    const data = interrupted();
+    change(data);
+    expect(refusal(data)).toBe(PREFIX + problem);
+  });
+
+  it('reads a complete file with an empty list (nothing was training)', () => {
+    const data = { ...valid(), unfinishedRuns: [] };
+    expect(readResultsFile(file(data)).runs).toEqual(valid().runs);
+  });
+});
