@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { checkOutputPaths, writeFileAtomic } from '../report/atomic.js';
 import { LIMITS } from '../limits.js';
-import { configurationDifference, RESULTS_VERSION, resultsJson, type ResultsFile, type RunResult } from '../results/results.js';
+import { configurationDifference, RESULTS_VERSION, resultsJson, type ResultsFile, type RunResult, type UnfinishedRun } from '../results/results.js';
 import { compareSchedulers } from '../results/statistics.js';
 import { inPlanOrder, runKey } from '../train/plan.js';
 import { readResultsFile } from '../results/results-file.js';
@@ -45,9 +45,22 @@ export function mergeResults(files: readonly { path: string; results: ResultsFil
       found.push(run);
     }
   }
+  // Runs an interrupted shard was still training: kept unless another file has the run finished;
+  // of two interrupted copies, the one that got further.
+  const unfinished = new Map<string, UnfinishedRun>();
+  for (const { results } of files) {
+    for (const run of results.unfinishedRuns ?? []) {
+      const key = runKey(run);
+      if (seen.has(key)) continue;
+      const earlier = unfinished.get(key);
+      if (!earlier || run.history.length > earlier.history.length) unfinished.set(key, run);
+    }
+  }
   const base = first.results;
   const tuning = base.configuration.tuning;
-  const runs = inPlanOrder(found, base.configuration.schedulers, tuning && { grid: tuning.lr, repeats: base.configuration.repeats });
+  const planOrder = tuning && { grid: tuning.lr, repeats: base.configuration.repeats };
+  const runs = inPlanOrder(found, base.configuration.schedulers, planOrder);
+  const unfinishedRuns = inPlanOrder([...unfinished.values()], base.configuration.schedulers, planOrder);
   const planned = plannedRunCount(base.configuration);
   return {
     version: RESULTS_VERSION,
@@ -56,6 +69,7 @@ export function mergeResults(files: readonly { path: string; results: ResultsFil
     configuration: base.configuration,
     environment: base.environment,
     runs,
+    ...(unfinishedRuns.length > 0 ? { unfinishedRuns } : {}),
     statistics: compareSchedulers(runs, base.configuration.validationSamples),
     // The selection, computed from the merged runs exactly as an unsharded run computes it.
     ...(tuning ? { tuning: tuningOfRuns(base.configuration, runs) } : {}),
