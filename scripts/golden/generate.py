@@ -184,6 +184,14 @@ def multistep_cases() -> list[dict]:
         closed_form_case("multistep:gamma=0.5,warmup=4", context(0.1, 40), 40,
                          lambda o: MultiStepLR(o, milestones=[18, 27], gamma=0.5),
                          "MultiStepLR(milestones=[18, 27], gamma=0.5)", warmup=4),
+        # Short runs: 3 steps -> floor(1.5) = 1 and floor(2.25) = 2; 2 steps -> 1 and 1, one milestone
+        # (a repeated milestone would multiply by gamma twice); 1 step -> 0 and 0, none (milestones are >= 1).
+        closed_form_case("multistep", context(0.1, 3), 3,
+                         lambda o: MultiStepLR(o, milestones=[1, 2], gamma=0.1), "MultiStepLR(milestones=[1, 2], gamma=0.1)"),
+        closed_form_case("multistep", context(0.1, 2), 2,
+                         lambda o: MultiStepLR(o, milestones=[1], gamma=0.1), "MultiStepLR(milestones=[1], gamma=0.1)"),
+        closed_form_case("multistep", context(0.1, 1), 1,
+                         lambda o: MultiStepLR(o, milestones=[], gamma=0.1), "MultiStepLR(milestones=[], gamma=0.1)"),
     ]
 
 
@@ -243,6 +251,10 @@ def cosine_restarts_cases() -> list[dict]:
                          lambda o: CosineAnnealingWarmRestarts(o, T_0=4, T_mult=2, eta_min=0.0),
                          "CosineAnnealingWarmRestarts(T_0=4, T_mult=2, eta_min=0.0)",
                          warmup=3, warmup_start=0.2),
+        # A run shorter than 4 steps: the default T_0 is at least 1 (floor(3 / 4) = 0 would divide by 0).
+        closed_form_case("cosine_restarts", context(0.1, 3), 3,
+                         lambda o: CosineAnnealingWarmRestarts(o, T_0=1, T_mult=1, eta_min=0.0),
+                         "CosineAnnealingWarmRestarts(T_0=1, T_mult=1, eta_min=0.0)"),
     ]
 
 
@@ -511,6 +523,11 @@ def chained_cases() -> list[dict]:
         closed_form_case("chained(cosine_restarts:t_0=5; exponential:gamma=0.9)", context(0.1, 16), 16,
                          lambda o: ChainedScheduler([CosineAnnealingWarmRestarts(o, T_0=5, T_mult=1, eta_min=0.0), ExponentialLR(o, gamma=0.9)]),
                          "ChainedScheduler([CosineAnnealingWarmRestarts(T_0=5), ExponentialLR(gamma=0.9)])"),
+        # After an overwriting part, PolynomialLR multiplies by 0 at total_iters and leaves the rate alone after it:
+        # the LambdaLR's own value comes back from step 5 on.
+        closed_form_case(f"chained(custom:module={module}; polynomial:total_iters=4,power=2)", context(0.1, 8), 8,
+                         lambda o: ChainedScheduler([LambdaLR(o, lambda t: 0.9 ** t), PolynomialLR(o, total_iters=4, power=2.0)]),
+                         "ChainedScheduler([LambdaLR(lambda t: 0.9 ** t), PolynomialLR(total_iters=4, power=2.0)])"),
     ]
 
 

@@ -71,6 +71,14 @@ def linear_onecycle_cases():
         # Boundaries rounded down: int(0.3 * 7) = 2, int(0.85 * 7) = 5.
         optax_case("linear_onecycle:transition_steps=7,unit=batch", context(0.1, 2, 5), optax.linear_onecycle_schedule(7, 0.1),
                    "linear_onecycle_schedule(7, 0.1)", "batch"),
+        # pct_start after pct_final: optax sorts the boundaries (12 -> x div_factor, 4 -> / div_factor).
+        optax_case("linear_onecycle:transition_steps=20,pct_start=0.6,pct_final=0.2", context(0.1, 25),
+                   optax.linear_onecycle_schedule(20, 0.1, pct_start=0.6, pct_final=0.2),
+                   "linear_onecycle_schedule(20, 0.1, pct_start=0.6, pct_final=0.2)"),
+        # int(0.5 * 10) = int(0.55 * 10) = 5: one dict key, the later scale (1 / div_factor) wins.
+        optax_case("linear_onecycle:transition_steps=10,pct_start=0.5,pct_final=0.55", context(0.1, 12),
+                   optax.linear_onecycle_schedule(10, 0.1, pct_start=0.5, pct_final=0.55),
+                   "linear_onecycle_schedule(10, 0.1, pct_start=0.5, pct_final=0.55)"),
     ]
 
 

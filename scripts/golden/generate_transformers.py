@@ -146,6 +146,14 @@ def wsd_cases():
         hf_case("wsd:num_warmup_steps=6,num_stable_steps=4,num_decay_steps=10,warmup_type=1-sqrt,min_lr_ratio=0.05", context(0.2, 24),
                 lambda o: O.get_wsd_schedule(o, 6, 10, num_stable_steps=4, warmup_type="1-sqrt", min_lr_ratio=0.05),
                 "get_wsd_schedule(6, 10, num_stable_steps=4, warmup_type='1-sqrt', min_lr_ratio=0.05)"),
+        # No warmup (step 0 is stable, at the base rate), and num_cycles=1: the cosine is back at its top when the
+        # decay ends, but step 3 + 6 = 9 is past the decay and at min_lr_ratio.
+        hf_case("wsd:num_warmup_steps=0,num_stable_steps=3,num_decay_steps=6,num_cycles=1,min_lr_ratio=0.1", context(0.1, 12),
+                lambda o: O.get_wsd_schedule(o, 0, 6, num_stable_steps=3, num_cycles=1, min_lr_ratio=0.1),
+                "get_wsd_schedule(0, 6, num_stable_steps=3, num_cycles=1, min_lr_ratio=0.1)"),
+        # Warmup and decay fill the run: num_stable_steps = 20 - 5 - 15 = 0.
+        hf_case("wsd:num_warmup_steps=5,num_decay_steps=15", context(0.1, 20),
+                lambda o: O.get_wsd_schedule(o, 5, 15, num_training_steps=20), "get_wsd_schedule(5, 15, num_training_steps=20)"),
     ]
 
 
