@@ -53,7 +53,8 @@ export function expandGridSpec(spec: string): GridVariant[] {
   if (count > MAX_GRID_COMBINATIONS) {
     throw new UsageError(`scheduler spec '${spec}' expands into ${count} combinations; at most ${MAX_GRID_COMBINATIONS} are allowed`);
   }
-  const givenLabel = /(?:^|[:,])\s*label\s*=\s*([^,()]+)\s*$/.exec(spec.replace(/\(.*\)/s, '()'))?.[1]?.trim();
+  // label= may stand anywhere among the composite's own parameters (the parts, in parentheses, take none).
+  const givenLabel = /(?:^|[:,])\s*label\s*=\s*([^,()]+)/.exec(spec.replace(/\(.*\)/s, '()'))?.[1]?.trim();
   const base = givenLabel ?? spec.replace(GRID, '').replace(/,\s*,+/g, ',').replace(/:\s*,/g, ':').replace(/[:,]\s*$/, '').replace(/,\s*\)/g, ')').replace(/:\s*(?=[;)])/g, '');
   const variants: GridVariant[] = [];
   for (let index = 0; index < count; index++) {
