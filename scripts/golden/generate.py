@@ -497,6 +497,13 @@ def sequential_cases() -> list[dict]:
                          lambda o: SequentialLR(o, [PolynomialLR(o, total_iters=4, power=2.0),
                                                     CosineAnnealingWarmRestarts(o, T_0=3, T_mult=1, eta_min=0.0)], milestones=[6]),
                          "SequentialLR([PolynomialLR(total_iters=4, power=2.0), CosineAnnealingWarmRestarts(T_0=3)], milestones=[6])"),
+        # Every part's default from its own span: the first part's 8 steps (T_max=8), the middle one's 12
+        # (T_0 = floor(12 / 4) = 3) and the last one's 30 - 20 = 10 (T_max=10).
+        closed_form_case("sequential(cosine; cosine_restarts; cosine):milestones=8|20", context(0.1, 30), 30,
+                         lambda o: SequentialLR(o, [CosineAnnealingLR(o, T_max=8, eta_min=0.0),
+                                                    CosineAnnealingWarmRestarts(o, T_0=3, T_mult=1, eta_min=0.0),
+                                                    CosineAnnealingLR(o, T_max=10, eta_min=0.0)], milestones=[8, 20]),
+                         "SequentialLR([CosineAnnealingLR(T_max=8), CosineAnnealingWarmRestarts(T_0=3), CosineAnnealingLR(T_max=10)], milestones=[8, 20])"),
     ]
 
 
