@@ -1,0 +1,104 @@
+/**
+ * The two plain-text renderings of the catalogue, which docs/schedulers.md
+ * (catalogue.test.ts) does not pin: `lr-compare schedules` and the summary in
+ * --help. Columns line up, prose wraps greedily at 100 characters without
+ * losing a word, and each summary entry names its library's class without the
+ * module path. Expected lines are written out by hand from the registry's
+ * texts, with the column arithmetic in the comments.
+ */
+import { describe, expect, it } from 'vitest';
+import { renderCatalogue, renderCatalogueSummary, SCHEDULER_REGISTRY } from '../../src/schedulers/index.js';
+
+const WIDTH = 100;
+
+/** Greedy wrapping: no line over WIDTH unless it is one word, and the next line's first word would not have fitted. */
+function expectGreedy(lines: readonly string[], indent: number, where: string): void {
+  lines.forEach((line, index) => {
+    if (line.length > WIDTH) expect(line.trim().includes(' ') && line.slice(indent).includes(' '), `${where}: line over ${WIDTH}: ${line}`).toBe(false);
+    if (index > 0) {
+      const firstWord = lines[index]!.slice(indent).split(' ')[0]!;
+      expect(lines[index - 1]!.length + 1 + firstWord.length, `${where}: '${firstWord}' fits on: ${lines[index - 1]}`).toBeGreaterThan(WIDTH);
+    }
+  });
+}
+
+const words = (text: string) => text.replaceAll('`', '').split(/\s+/).join(' ');
+
+describe('lr-compare schedules (renderCatalogue)', () => {
+  const lines = renderCatalogue().split('\n');
+
+  it('lines up the parameter columns of an entry and tags the article five', () => {
+    // Column widths of step's rows: 'step_size' 9, 'whole number >= 1' 17, 'default 0.5' 11; two spaces between.
+    const entry = lines.indexOf("step - Multiplies the rate by gamma every step_size steps. (in 'all'; PyTorch semantics: torch.optim.lr_scheduler.StepLR)");
+    expect(entry).toBeGreaterThan(0);
+    expect(lines.slice(entry + 1, entry + 3)).toEqual([
+      '    step_size  whole number >= 1  default 20   Steps between two decays.',
+      '    gamma      number > 0         default 0.5  Multiplicative factor of each decay.',
+    ]);
+    // Not in 'all': the semantics alone in the parentheses.
+    expect(lines).toContain('multistep - Multiplies the rate by gamma at each milestone step. (PyTorch semantics: torch.optim.lr_scheduler.MultiStepLR)');
+    const none = lines.indexOf('none - The fixed rate --lr throughout (a baseline; not part of "all"). (PyTorch semantics: no scheduler (LambdaLR(lambda t: 1.0)))');
+    expect(lines[none + 1]).toBe('    (no parameters of its own)');
+    expect(lines[none + 2]).toBe('    vs:   Keras, optax: a float learning rate; Hugging Face get_constant_schedule.');
+  });
+
+  it('wraps every difference and note greedily at 100 characters, keeping every word', () => {
+    const texts = Object.values(SCHEDULER_REGISTRY).flatMap((definition) => [definition.differs ?? '', ...(definition.notes ?? [])].filter(Boolean).map(words));
+    let blocks = 0;
+    for (let index = 0; index < lines.length; index++) {
+      if (!/^ {4}(vs: {3}|note: )/.test(lines[index]!)) continue;
+      const block = [lines[index]!];
+      while (lines[index + 1]?.startsWith(' '.repeat(10))) block.push(lines[++index]!);
+      expectGreedy(block, 10, block[0]!);
+      expect(texts, block[0]).toContain(block.map((line) => line.slice(10)).join(' '));
+      blocks++;
+    }
+    expect(blocks).toBe(texts.length);
+  });
+
+  it('ends with the parameters every scheduler takes, label and optimizer last', () => {
+    const start = lines.indexOf('Every scheduler also takes:');
+    expect(lines.slice(start + 1).map((line) => line.trim().split(/\s+/)[0])).toEqual(['unit', 'warmup', 'warmup_start', 'label', 'optimizer', '']);
+    expect(lines.at(-1)).toBe('');
+  });
+});
+
+describe('--help summary (renderCatalogueSummary)', () => {
+  const lines = renderCatalogueSummary().split('\n');
+
+  it("names each library's class without its module path, in a column as wide as the group's longest name", () => {
+    // PyTorch group: the longest name is cosine_restarts (15): text at 2 + 15 + 2 = 19.
+    expect(lines).toContain(`  step*${' '.repeat(12)}StepLR: Multiplies the rate by gamma every step_size steps.`);
+    expect(lines).toContain(`  multistep${' '.repeat(8)}MultiStepLR: Multiplies the rate by gamma at each milestone step.`);
+    // A name that is not a module path stays whole.
+    expect(lines).toContain(`  none${' '.repeat(13)}no scheduler (LambdaLR(lambda t: 1.0)): The fixed rate --lr throughout (a`);
+    // Keras: piecewise_constant_decay (24) sets the column at 28; keras.callbacks. is stripped too.
+    expect(lines).toContain(`  keras_plateau${' '.repeat(13)}ReduceLROnPlateau: Multiplies the rate by factor once the monitored`);
+    // Hugging Face (transformers.; column 2 + 25 + 2), optax (optax.; 2 + 24 + 2), timm (timm.scheduler.; 2 + 13 + 2).
+    expect(lines).toContain(`  wsd${' '.repeat(24)}get_wsd_schedule: Warmup-stable-decay: warmup to the base rate, hold`);
+    expect(lines).toContain(`  linear_onecycle${' '.repeat(11)}linear_onecycle_schedule: Linear 1cycle: peak/div_factor up to`);
+    expect(lines).toContain(`  tanh${' '.repeat(11)}TanhLRScheduler: Hyperbolic-tangent decay from the base rate to lr_min over`);
+  });
+
+  it('wraps each entry greedily under its text column, keeping every word', () => {
+    let entries = 0;
+    for (let index = 0; index < lines.length; index++) {
+      const match = /^ {2}(\S+) +/.exec(lines[index]!);
+      if (!match) continue;
+      const name = match[1]!.replace(/\*$/, '');
+      const definition = SCHEDULER_REGISTRY[name];
+      if (!definition) continue;
+      const indent = match[0].length;
+      const block = [lines[index]!];
+      while (lines[index + 1]?.startsWith(' '.repeat(indent))) block.push(lines[++index]!);
+      expectGreedy(block, indent, name);
+      expect(block.map((line) => line.slice(indent)).join(' ')).toMatch(new RegExp(`: ${words(definition.summary).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
+      entries++;
+    }
+    expect(entries).toBe(Object.keys(SCHEDULER_REGISTRY).length);
+  });
+
+  it('ends with the shared parameters in short form', () => {
+    expect(lines.at(-1)).toBe('Every scheduler also takes unit=epoch|batch, warmup=N >= 0, warmup_start=f in (0, 1], label=text, optimizer=NAME.');
+  });
+});
