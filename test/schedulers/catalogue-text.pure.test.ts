@@ -27,6 +27,20 @@ const words = (text: string) => text.replaceAll('`', '').split(/\s+/).join(' ');
 describe('lr-compare schedules (renderCatalogue)', () => {
   const lines = renderCatalogue().split('\n');
 
+  it('opens with the selection flags, the spec grammar without markdown, and the schedule length', () => {
+    expect(lines.slice(0, 3)).toEqual([
+      'Learning-rate schedulers, grouped by the library whose semantics and parameter names each one has.',
+      "Select with --schedulers name,name,... ('all' = step, exponential, cosine, plateau, cyclic) or -s/--scheduler 'name:key=value,...'.",
+      'A spec is name or name:key=value,key=value; list values use | (multistep:milestones=30|60|90,gamma=0.1).',
+    ]);
+    const header = lines.slice(3, lines.indexOf(''));
+    // Paragraphs wrapped with no indent: each starts a line, continuation lines too start at column 0.
+    expect(header.filter((line) => /^(Composites take|Sweep a parameter|Defaults that depend)/.test(line))).toHaveLength(3);
+    expect(header.every((line) => line.length <= WIDTH && !line.startsWith(' ') && !line.includes('`'))).toBe(true);
+    expect(header.join(' ')).toContain("Defaults that depend on the run use the schedule length = the run's steps in the schedule's unit (epochs, or epochs x batches per epoch), less warmup.");
+    expect(lines[lines.indexOf('') + 1]).toBe('== PyTorch (torch.optim.lr_scheduler) ==');
+  });
+
   it('lines up the parameter columns of an entry and tags the article five', () => {
     // Column widths of step's rows: 'step_size' 9, 'whole number >= 1' 17, 'default 0.5' 11; two spaces between.
     const entry = lines.indexOf("step - Multiplies the rate by gamma every step_size steps. (in 'all'; PyTorch semantics: torch.optim.lr_scheduler.StepLR)");
@@ -96,6 +110,20 @@ describe('--help summary (renderCatalogueSummary)', () => {
       entries++;
     }
     expect(entries).toBe(Object.keys(SCHEDULER_REGISTRY).length);
+  });
+
+  it('opens with what the star means and closes with the grammar and the schedule length', () => {
+    expect(lines[0]).toBe("Schedulers by origin (* = in 'all'; 'lr-compare schedules' lists parameters, ranges, differences):");
+    expect(lines[1]).toBe(' PyTorch (torch.optim.lr_scheduler):');
+    expect(lines).toContain(' Keras 3 (keras.optimizers.schedules, keras.callbacks):');
+    expect(lines.slice(-6)).toEqual([
+      'A spec is name or name:key=value,key=value; list values use | (multistep:milestones=30|60|90,gamma=0.1).',
+      'Composites take their parts in parentheses, separated by ;, before their own parameters:',
+      'sequential(linear:start_factor=0.1,total_iters=5; cosine):milestones=5, chained(constant:factor=0.5;',
+      'exponential:gamma=0.9). Parts nest; their :, , and | stay inside the parentheses.',
+      "(schedule length = the run's steps in the schedule's unit (epochs, or epochs x batches per epoch), less warmup.)",
+      expect.any(String),
+    ]);
   });
 
   it('ends with the shared parameters in short form', () => {

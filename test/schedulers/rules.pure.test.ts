@@ -141,6 +141,15 @@ describe('refusals at the edge of what the library allows', () => {
   });
 });
 
+describe('defaults that depend on other parameters', () => {
+  it('cosine_decay without warmup_target ignores warmup_steps, also in its default decay_steps', async () => {
+    // Keras CosineDecay has no warmup without warmup_target: decay_steps defaults to the whole run (20),
+    // lr(t) = 0.1 x (1 + cos(pi t / 20)) / 2, and 0.1 x alpha = 0 from step 20 on.
+    const scheduler = await create('cosine_decay:warmup_steps=5');
+    learningRates(scheduler, 21).forEach((rate, step) => expect(rate, `step ${step}`).toBeCloseTo((0.1 * (1 + Math.cos((Math.PI * step) / 20))) / 2, 15));
+  });
+});
+
 describe('optimizers whose momentum a schedule cycles', () => {
   it("are PyTorch's: momentum SGD, Adam, AdamW, RMSProp; not plain or schedule-free SGD/AdamW", () => {
     expect(OPTIMIZER_NAMES.filter(cyclesMomentum)).toEqual(['momentum', 'adam', 'rmsprop', 'adamw']);
