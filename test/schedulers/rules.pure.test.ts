@@ -141,6 +141,16 @@ describe('refusals at the edge of what the library allows', () => {
   });
 });
 
+describe('composites: parts PyTorch would not compose the way lr-compare computes', () => {
+  it.each([
+    ['sequential(none; cyclic:max_lr=0.2):milestones=5', "scheduler 'sequential': 'cyclic' cannot be a part: in PyTorch it rewrites the optimizer's initial rate, which changes the other parts; use it alone or with warmup="],
+    ['chained(cosine:t_max=5; exponential)', "scheduler 'chained': 'cosine' cannot be chained (PyTorch's result is not a product with the other parts); use sequential(...) or use it alone"],
+    ['chained(exponential; keras_plateau:patience=2)', "scheduler 'chained': 'keras_plateau' cannot be chained (PyTorch's result is not a product with the other parts); use sequential(...) or use it alone"],
+  ])('refuses %s, naming the part even when it has parameters', (spec, message) => {
+    expect(thrownBy(() => parseSchedulerSpec(spec))).toMatchObject({ constructor: ScheduleSpecError, message, code: 'invalid-value' });
+  });
+});
+
 describe('defaults that depend on other parameters', () => {
   it('cosine_decay without warmup_target ignores warmup_steps, also in its default decay_steps', async () => {
     // Keras CosineDecay has no warmup without warmup_target: decay_steps defaults to the whole run (20),
