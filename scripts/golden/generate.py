@@ -341,6 +341,11 @@ def cyclic_cases() -> list[dict]:
                          lambda o: cyclic(o, step_size_up=5, cycle_momentum=False),
                          "CyclicLR(base_lr=0.001, max_lr=0.1, step_size_up=5, cycle_momentum=False)",
                          optimizer_name="momentum"),
+        # gamma only scales exp_range: triangular cycles (rate and momentum) keep their full height.
+        closed_form_case("cyclic:step_size_up=4,gamma=0.5", context(0.1, 20), 20,
+                         lambda o: cyclic(o, step_size_up=4, gamma=0.5, cycle_momentum=True),
+                         "CyclicLR(base_lr=0.001, max_lr=0.1, step_size_up=4, mode='triangular', gamma=0.5, cycle_momentum=True)",
+                         optimizer_name="momentum"),
     ]
 
 
