@@ -267,6 +267,10 @@ LOSS = [1.0, 0.8, 0.7, 0.65, 0.64, 0.64, 0.641, 0.65, 0.639, 0.66, 0.7, 0.7, 0.7
 # An accuracy that rises, then creeps up by less than 1% at a time.
 ACCURACY = [0.5, 0.7, 0.8, 0.85, 0.855, 0.858, 0.86, 0.861, 0.87, 0.871, 0.872, 0.873,
             0.874, 0.875, 0.9, 0.901, 0.902, 0.903, 0.904, 0.905]
+# A small loss falling by 0.013 a step, then flat; an accuracy rising by 0.06 a step, then flat; a flat metric.
+SMALL_LOSS = [round(0.3 - 0.013 * i, 3) for i in range(12)] + [0.157] * 4
+RISING_ACCURACY = [round(0.3 + 0.06 * i, 2) for i in range(10)] + [0.84] * 5
+FLAT = [0.5] * 6
 
 
 def plateau_cases() -> list[dict]:
@@ -289,6 +293,24 @@ def plateau_cases() -> list[dict]:
                      kw(patience=0, factor=0.9, eps=0.02)),
         plateau_case("plateau:patience=1,warmup=4,warmup_start=0.25", context(0.1, 30), LOSS,
                      kw(patience=1), warmup=4, warmup_start=0.25),
+        # Thresholds where relative and absolute differ: a loss near 0.2 (2% of it is 0.005, not 0.02)
+        # and an accuracy near 0.5 (10% of it is 0.05, not 0.1).
+        plateau_case("plateau:threshold_mode=abs,threshold=0.02,patience=1", context(0.1, 17), SMALL_LOSS,
+                     kw(threshold_mode="abs", threshold=0.02, patience=1)),
+        plateau_case("plateau:threshold=0.02,patience=1", context(0.1, 17), SMALL_LOSS, kw(threshold=0.02, patience=1)),
+        plateau_case("plateau:mode=max,threshold=0.1,patience=1", context(0.2, 16), RISING_ACCURACY,
+                     kw(mode="max", threshold=0.1, patience=1)),
+        plateau_case("plateau:mode=max,threshold_mode=abs,threshold=0.1,patience=1", context(0.2, 16), RISING_ACCURACY,
+                     kw(mode="max", threshold_mode="abs", threshold=0.1, patience=1)),
+        # threshold=0: an equal value is not an improvement, in every mode.
+        plateau_case("plateau:threshold=0,patience=0", context(0.1, 7), FLAT, kw(threshold=0.0, patience=0)),
+        plateau_case("plateau:threshold_mode=abs,threshold=0,patience=0", context(0.1, 7), FLAT,
+                     kw(threshold_mode="abs", threshold=0.0, patience=0)),
+        plateau_case("plateau:mode=max,threshold=0,patience=0", context(0.1, 7), FLAT, kw(mode="max", threshold=0.0, patience=0)),
+        plateau_case("plateau:mode=max,threshold_mode=abs,threshold=0,patience=0", context(0.1, 7), FLAT,
+                     kw(mode="max", threshold_mode="abs", threshold=0.0, patience=0)),
+        # A rate already below min_lr is left alone (max(lr x factor, min_lr) would raise it).
+        plateau_case("plateau:min_lr=0.2,patience=0", context(0.1, 7), FLAT, kw(min_lr=0.2, patience=0)),
     ]
 
 

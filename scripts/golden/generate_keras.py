@@ -23,7 +23,7 @@ import tensorflow as tf  # noqa: E402
 from keras.optimizers import schedules as S  # noqa: E402
 
 from fixtures import FLOAT32, case, context, write  # noqa: E402
-from generate import ACCURACY, LOSS  # noqa: E402  (the PyTorch plateau's metric series)
+from generate import ACCURACY, FLAT, LOSS  # noqa: E402  (the PyTorch plateau's metric series)
 
 GENERATOR = "scripts/golden/generate_keras.py"
 
@@ -155,6 +155,16 @@ def keras_plateau_cases():
                      {"mode": "max", "patience": 1}),
         plateau_case("keras_plateau:monitor=val_acc,mode=max,patience=2,cooldown=1,min_delta=0.01", context(0.2, 21), ACCURACY,
                      "val_acc", {"mode": "max", "patience": 2, "cooldown": 1, "min_delta": 0.01}),
+        # patience=1 with a cooldown: epochs inside the cooldown add no bad epoch, the one it ends with does.
+        plateau_case("keras_plateau:patience=1,cooldown=2,factor=0.5", context(0.1, 9), [0.5] * 8,
+                     "val_loss", {"patience": 1, "cooldown": 2, "factor": 0.5}),
+        # min_delta=0: an equal value is not an improvement, in both modes.
+        plateau_case("keras_plateau:min_delta=0,patience=1,factor=0.5", context(0.1, 7), FLAT, "val_loss",
+                     {"min_delta": 0.0, "patience": 1, "factor": 0.5}),
+        plateau_case("keras_plateau:mode=max,min_delta=0,patience=1,factor=0.5", context(0.1, 7), FLAT, "val_acc",
+                     {"mode": "max", "min_delta": 0.0, "patience": 1, "factor": 0.5}),
+        # A rate already below min_lr is left alone.
+        plateau_case("keras_plateau:min_lr=0.2,patience=0", context(0.1, 7), FLAT, "val_loss", {"min_lr": 0.2, "patience": 0}),
     ]
 
 
