@@ -141,6 +141,31 @@ describe('refusals at the edge of what the library allows', () => {
   });
 });
 
+describe('onecycle: what PyTorch refuses', () => {
+  it('names total_steps when it does not cover the run, and when a step goes past it', async () => {
+    expect(await rejection(create('onecycle:total_steps=19'))).toMatchObject({
+      constructor: ScheduleSpecError,
+      message:
+        "scheduler 'onecycle': total_steps=19 is smaller than the 20 steps the schedule must cover (the run's steps in its unit, less warmup); raise total_steps or leave it to its default",
+      code: 'invalid-context',
+      parameter: 'total_steps',
+    });
+    const scheduler = await create('onecycle:total_steps=20');
+    if (scheduler.kind !== 'closed-form') throw new Error('onecycle is closed-form');
+    expect(thrownBy(() => scheduler.lrAt(21))).toMatchObject({ message: "scheduler 'onecycle': step 21 is past total_steps=20", code: 'invalid-rate', parameter: 'total_steps' });
+  });
+
+  it('names pct_start when a phase would have no steps', async () => {
+    // pct_start x total_steps - 1 = 0.05 x 20 - 1 = 0: the first phase ends where it starts.
+    expect(await rejection(create('onecycle:pct_start=0.05'))).toMatchObject({
+      constructor: ScheduleSpecError,
+      message: "scheduler 'onecycle': pct_start=0.05 with total_steps=20 gives a phase of zero steps; change pct_start or total_steps",
+      code: 'invalid-value',
+      parameter: 'pct_start',
+    });
+  });
+});
+
 describe('composites: parts PyTorch would not compose the way lr-compare computes', () => {
   it.each([
     ['sequential(none; cyclic:max_lr=0.2):milestones=5', "scheduler 'sequential': 'cyclic' cannot be a part: in PyTorch it rewrites the optimizer's initial rate, which changes the other parts; use it alone or with warmup="],
@@ -185,6 +210,19 @@ describe('join: the checks optax leaves to its callers', () => {
     }
     // Equal boundaries are allowed: the part between them never runs.
     expect([0, 1, 2, 3].map(joinClosedForm([part(1), part(2), part(3)], [2, 2]))).toEqual([1, 1, 3, 3]);
+  });
+
+  it('names every boundary when they decrease', () => {
+    expect(() => joinClosedForm([part(1), part(2), part(3)], [5, 2])).toThrow(
+      new RangeError('join boundaries must be whole numbers >= 0 in non-decreasing order, got 5, 2'),
+    );
+  });
+
+  it('runs a closed-form part after a metric-driven one from its own step 0', () => {
+    const plateau: MetricDrivenScheduler = { kind: 'metric-driven', unit: 'epoch', monitor: 'val_loss', currentLr: part(7), observe: () => undefined };
+    // Boundaries 2 and 5: the metric-driven part for steps 0-1, then (step) => step from its step 0 at step 2, then 100 + step at step 5.
+    const joined = join([{ kind: 'metric-driven', scheduler: plateau }, { kind: 'closed-form', lrAt: (step) => step }, { kind: 'closed-form', lrAt: (step) => 100 + step }], [2, 5]);
+    expect(learningRates(joined, 7, [1, 1, 1, 1, 1, 1])).toEqual([7, 7, 0, 1, 2, 100, 101]);
   });
 
   it('gives closed-form parts the unit asked for, per epoch by default', () => {
