@@ -57,6 +57,11 @@ def warmup_exponential_decay_cases():
                    context(0.1, 20),
                    optax.warmup_exponential_decay_schedule(0.01, 0.01, 0, 3, 1.5, end_value=0.1),
                    "warmup_exponential_decay_schedule(0.01, 0.01, 0, 3, 1.5, end_value=0.1)"),
+        # decay_rate=1: optax clips with minimum (its test is decay_rate < 1 for maximum), so end_value below peak caps it.
+        optax_case("warmup_exponential_decay:init_value=0,warmup_steps=2,transition_steps=3,decay_rate=1,end_value=0.05",
+                   context(0.1, 8),
+                   optax.warmup_exponential_decay_schedule(0.0, 0.1, 2, 3, 1.0, end_value=0.05),
+                   "warmup_exponential_decay_schedule(0.0, 0.1, 2, 3, 1.0, end_value=0.05)"),
     ]
 
 
