@@ -185,6 +185,25 @@ describe('defaults that depend on other parameters', () => {
   });
 });
 
+describe('what each refusal names', () => {
+  it.each([
+    ['cosine_with_min_lr:num_warmup_steps=1', "scheduler 'cosine_with_min_lr' needs min_lr_rate=... (a fraction of --lr) or min_lr=... (an absolute rate)", 'missing-parameter', 'min_lr_rate'],
+    ['cosine_with_min_lr:num_warmup_steps=1,min_lr=0.01,min_lr_rate=0.1', "scheduler 'cosine_with_min_lr': give min_lr_rate or min_lr, not both", 'invalid-value', 'min_lr'],
+    ['piecewise_constant_decay:boundaries=5|10,values=0.1|0.01', "scheduler 'piecewise_constant_decay': values needs one more entry than boundaries (2 boundaries, 2 values)", 'invalid-value', 'values'],
+    ['sequential(step; cosine):milestones=5|9', "scheduler 'sequential': milestones needs one entry fewer than the parts (2 parts, 2 milestones)", 'invalid-value', 'milestones'],
+  ])('%s', (spec, message, code, parameter) => {
+    expect(thrownBy(() => parseSchedulerSpec(spec))).toMatchObject({ constructor: ScheduleSpecError, message, code, parameter });
+  });
+
+  it.each([
+    ['wsd:num_warmup_steps=10,num_decay_steps=15', "scheduler 'wsd': num_warmup_steps + num_decay_steps (25) exceed num_training_steps; give num_stable_steps or shorten them", 'num_decay_steps'],
+    ['sequential(none; keras_plateau):milestones=5', "scheduler 'sequential': 'keras_plateau' is metric-driven; SequentialLR only sequences step-driven schedules", undefined],
+    ['chained(step:warmup=2; exponential)', "scheduler 'chained': a chained part cannot take warmup=; chain a linear part instead", undefined],
+  ])('%s (when built for a 20-epoch run)', async (spec, message, parameter) => {
+    expect(await rejection(create(spec))).toMatchObject({ constructor: ScheduleSpecError, message, code: 'invalid-value', parameter });
+  });
+});
+
 describe('optimizers whose momentum a schedule cycles', () => {
   it("are PyTorch's: momentum SGD, Adam, AdamW, RMSProp; not plain or schedule-free SGD/AdamW", () => {
     expect(OPTIMIZER_NAMES.filter(cyclesMomentum)).toEqual(['momentum', 'adam', 'rmsprop', 'adamw']);
