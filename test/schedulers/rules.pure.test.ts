@@ -171,6 +171,8 @@ describe('composites: parts PyTorch would not compose the way lr-compare compute
     ['sequential(none; cyclic:max_lr=0.2):milestones=5', "scheduler 'sequential': 'cyclic' cannot be a part: in PyTorch it rewrites the optimizer's initial rate, which changes the other parts; use it alone or with warmup="],
     ['chained(cosine:t_max=5; exponential)', "scheduler 'chained': 'cosine' cannot be chained (PyTorch's result is not a product with the other parts); use sequential(...) or use it alone"],
     ['chained(exponential; keras_plateau:patience=2)', "scheduler 'chained': 'keras_plateau' cannot be chained (PyTorch's result is not a product with the other parts); use sequential(...) or use it alone"],
+    // The spec grammar allows spaces around ':'.
+    ['chained(cosine : t_max=5; exponential)', "scheduler 'chained': 'cosine' cannot be chained (PyTorch's result is not a product with the other parts); use sequential(...) or use it alone"],
   ])('refuses %s, naming the part even when it has parameters', (spec, message) => {
     expect(thrownBy(() => parseSchedulerSpec(spec))).toMatchObject({ constructor: ScheduleSpecError, message, code: 'invalid-value' });
   });
