@@ -33,6 +33,7 @@ describe('parameter grids in specs', () => {
 
   it('refuses bad grids in one line naming the problem', () => {
     expect(() => expandGridSpec('step:step_size={}')).toThrow(/an empty value in step_size=\{\}/);
+    expect(() => expandGridSpec('step:step_size={5,}')).toThrow(new UsageError("scheduler spec 'step:step_size={5,}': an empty value in step_size={5,}"));
     expect(() => expandGridSpec('step:step_size={5,5}')).toThrow(/lists a value twice/);
     expect(() => expandGridSpec('step:step_size={5,10')).toThrow(/matching braces/);
     expect(() => expandGridSpec('step:step_size={{5}}')).toThrow(/matching braces/);
@@ -64,7 +65,12 @@ describe('parameter grids in specs', () => {
     // A grid last: no trailing comma; the only parameter: no trailing colon.
     expect(labels('step:gamma=0.5,step_size={5,10}')[0]).toBe('step:gamma=0.5[step_size=5]');
     expect(labels('step:step_size = { 5 , 10 }')).toEqual(['step[step_size=5]', 'step[step_size=10]']);
-    // Inside the last part: no ',)' and no ':)'.
+    // Two grids side by side: one comma stays.
+    expect(labels('step:gamma=0.5,step_size={5,10},warmup={1,2},warmup_start=0.5')[0]).toBe('step:gamma=0.5,warmup_start=0.5[step_size=5,warmup=1]');
+    // Inside the last part: no ',)' (with or without a space) and no ':)'.
+    expect(labels('sequential(cosine; linear:start_factor=0.1, total_iters={2,5}):milestones=5')[0]).toBe(
+      'sequential(cosine; linear:start_factor=0.1):milestones=5[total_iters=2]',
+    );
     expect(labels('sequential(cosine; linear:start_factor=0.1,total_iters={2,5}):milestones=5')[0]).toBe(
       'sequential(cosine; linear:start_factor=0.1):milestones=5[total_iters=2]',
     );
