@@ -115,4 +115,21 @@ describe('custom: steps past the run it was built for', () => {
     expect(scheduler.lrAt(8)).toBe(0.1);
     expect(scheduler.lrAt(4)).toBe(0.1);
   });
+
+  it('does the same for a module that throws later in a block', async () => {
+    // throws-at-step-2.mjs throws 'boom' at step 2. A 1-epoch run's table holds step 0 only.
+    const scheduler = await custom('throws-at-step-2.mjs', { ...CONTEXT, epochs: 1 });
+    expect(scheduler.lrAt(1)).toBeGreaterThan(0);
+    expect(thrownBy(() => scheduler.lrAt(2))).toMatchObject({
+      constructor: ScheduleSpecError,
+      message: `scheduler 'custom': module '${MODULES}/throws-at-step-2.mjs' threw at step 2: boom`,
+      parameter: 'module',
+    });
+  });
+});
+
+describe('custom: every refusal names the module parameter', () => {
+  it.each(['no-function.mjs', 'syntax-error.mjs', 'throws-at-step-2.mjs', 'negative-at-step-5.mjs'])('%s', async (module) => {
+    expect(await refusal(module)).toMatchObject({ constructor: ScheduleSpecError, code: 'custom-module', parameter: 'module' });
+  });
 });
