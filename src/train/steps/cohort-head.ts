@@ -1,5 +1,6 @@
 import type { MlpShape, MlpWeights } from '../../model/mlp.js';
 import { gemm } from '../../linalg/gemm.js';
+import { hostCrossEntropy } from '../../model/network.js';
 import type { BatchLoss } from './train-step.js';
 
 /**
@@ -144,4 +145,35 @@ export class CohortHead {
     for (let i = 0; i < kernel2.length; i++) kernel2[i] += kernel2Gradient[i];
     for (let c = 0; c < bias2.length; c++) bias2[c] += Math.fround(Math.fround(bias2Gradient[c]) * gradientScale);
   }
+}
+
+/**
+ * Loss and accuracy of one cohort run on a dataset, given its first-layer
+ * product x . W1 transposed (hidden x samples, row j at `offset + j * stride`,
+ * no bias yet): the hidden bias and relu, the output layer and the loss on
+ * the host (float32 values, sums in double precision, as `hostCrossEntropy`).
+ */
+export function evaluateHead(
+  head: CohortHead,
+  productT: Float32Array,
+  offset: number,
+  stride: number,
+  labels: Uint8Array,
+  count: number,
+): { loss: number; accuracy: number } {
+  const { hidden, classes } = head.shape;
+  const hiddenRows = new Float32Array(count * hidden);
+  const logits = new Float32Array(count * classes);
+  for (let j = 0; j < hidden; j++) {
+    const bias = head.bias1[j];
+    for (let n = 0, from = offset + j * stride; n < count; n++, from++) {
+      const value = productT[from] + bias;
+      // relu as tfjs' keeps NaN.
+      hiddenRows[n * hidden + j] = value < 0 ? 0 : value;
+    }
+  }
+  gemm(hiddenRows, head.kernel2, logits, count, hidden, classes);
+  for (let n = 0; n < count; n++) for (let c = 0; c < classes; c++) logits[n * classes + c] += head.bias2[c];
+  const { lossSum, correct } = hostCrossEntropy(logits, labels, classes);
+  return { loss: lossSum / count, accuracy: correct / count };
 }

@@ -1,0 +1,179 @@
+import * as tf from '@tensorflow/tfjs';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DeviceDataset } from '../../src/data/batches.js';
+import { loadMnist, type MnistSplits } from '../../src/data/mnist.js';
+import { epochOrder } from '../../src/data/random.js';
+import { ARTICLE_MLP, initialWeights, type MlpWeights } from '../../src/model/mlp.js';
+import { selectBackend } from '../../src/train/backend/select.js';
+import { CohortStep } from '../../src/train/steps/cohort.js';
+import { createCohortStep } from '../../src/train/steps/cohort-choose.js';
+import { WasmCohortStep } from '../../src/train/steps/cohort-wasm.js';
+import { CohortKernels } from '../../src/train/steps/wasm/kernels.js';
+import { generatedKernels } from '../../scripts/build-wasm-kernels.mjs';
+
+/**
+ * lr-compare's own wasm kernels for the cohort step (src/train/steps/wasm/)
+ * against the tfjs wasm backend with its kernel patches (what the per-run
+ * path multiplies with): the same bits, not just close. Each product is also
+ * checked against a float64 product, so that "the same as tfjs" cannot hide
+ * a kernel that is wrong in both.
+ */
+
+function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+
+function randomMatrix(length: number, random: () => number, scale: number, zeros = 0): Float32Array {
+  return Float32Array.from({ length }, () => (random() < zeros ? 0 : (random() - 0.5) * scale));
+}
+
+function differing(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let count = 0;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) count++;
+  return count;
+}
+
+/** Largest |a - b| relative to the largest |b|. */
+function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let error = 0;
+  let largest = 0;
+  for (let i = 0; i < a.length; i++) {
+    error = Math.max(error, Math.abs(a[i] - b[i]));
+    largest = Math.max(largest, Math.abs(b[i]));
+  }
+  return error / largest;
+}
+
+describe('the wasm cohort kernels', () => {
+  beforeAll(async () => {
+    await selectBackend('wasm', { patchKernels: true });
+  });
+
+  it('are the assembled cohort-kernels.wat (the committed bytes are not stale)', async () => {
+    const folder = resolve(__dirname, '../../src/train/steps/wasm');
+    const text = await generatedKernels(readFileSync(resolve(folder, 'cohort-kernels.wat'), 'utf8'));
+    expect(readFileSync(resolve(folder, 'kernels.generated.ts'), 'utf8')).toBe(text);
+  });
+
+  it('forward: the tfjs product bit for bit, into a strided output, and a float64 product within 1e-6', () => {
+    const random = seeded(3);
+    const [rows, inputs, cols, stride] = [12, 40, 16, 24];
+    const w = randomMatrix(rows * inputs, random, 1);
+    const xt = randomMatrix(inputs * cols, random, 2, 0.5);
+    const kernels = new CohortKernels();
+    const [wAt, xtAt, outAt] = [0, rows * inputs, rows * inputs + inputs * cols];
+    kernels.reserve(outAt + rows * stride);
+    kernels.floats(wAt, w.length).set(w);
+    kernels.floats(xtAt, xt.length).set(xt);
+    kernels.floats(outAt, rows * stride).fill(-7);
+    kernels.forward(wAt, xtAt, outAt, rows, inputs, cols, stride);
+    const out = kernels.floats(outAt, rows * stride);
+    const expected = tf.tidy(() => tf.matMul(tf.tensor2d(w, [rows, inputs]), tf.tensor2d(xt, [inputs, cols])).dataSync());
+    const got = new Float32Array(rows * cols);
+    for (let i = 0; i < rows; i++) {
+      got.set(out.subarray(i * stride, i * stride + cols), i * cols);
+      // The stride's gap is left alone.
+      for (let j = cols; j < stride; j++) expect(out[i * stride + j]).toBe(-7);
+    }
+    expect(differing(got, expected)).toBe(0);
+    const exact = new Float64Array(rows * cols);
+    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) for (let p = 0; p < inputs; p++) exact[i * cols + j] += w[i * inputs + p] * xt[p * cols + j];
+    expect(relativeError(got, exact)).toBeLessThan(1e-6);
+  });
+
+  it('update: w + g . x as the tfjs product and addition give it, bit for bit, for a batch of any size', () => {
+    const random = seeded(5);
+    for (const batch of [32, 7]) {
+      const [rows, inputs] = [8, 24];
+      const w = randomMatrix(rows * inputs, random, 1);
+      const g = randomMatrix(rows * batch, random, 0.01);
+      const x = randomMatrix(batch * inputs, random, 1, 0.6);
+      const kernels = new CohortKernels();
+      const [wAt, gAt, xAt] = [0, rows * inputs, rows * inputs + rows * batch];
+      kernels.reserve(xAt + x.length);
+      kernels.floats(wAt, w.length).set(w);
+      kernels.floats(gAt, g.length).set(g);
+      kernels.floats(xAt, x.length).set(x);
+      kernels.update(wAt, gAt, xAt, rows, batch, inputs);
+      const got = kernels.floats(wAt, w.length);
+      const expected = tf.tidy(() => tf.add(tf.tensor2d(w, [rows, inputs]), tf.matMul(tf.tensor2d(g, [rows, batch]), tf.tensor2d(x, [batch, inputs]))).dataSync());
+      expect(differing(got, expected), `batch ${batch}`).toBe(0);
+      const exact = Float64Array.from(w);
+      for (let i = 0; i < rows; i++) for (let j = 0; j < inputs; j++) for (let p = 0; p < batch; p++) exact[i * inputs + j] += g[i * batch + p] * x[p * inputs + j];
+      expect(relativeError(got, exact)).toBeLessThan(1e-6);
+    }
+  });
+
+  it('refuse shapes that do not fit their tiles', () => {
+    const kernels = new CohortKernels();
+    kernels.reserve(1024);
+    expect(() => kernels.forward(0, 0, 0, 6, 8, 8)).toThrow(/rows 6 must be a multiple of 4/);
+    expect(() => kernels.update(0, 0, 0, 4, 2, 12)).toThrow(/inputs 12 of 8/);
+  });
+});
+
+describe('the wasm cohort step against the tfjs cohort step on wasm', () => {
+  let data: MnistSplits;
+  let validation: DeviceDataset;
+
+  beforeAll(async () => {
+    await selectBackend('wasm', { patchKernels: true });
+    // 250 training samples: the last batch of 32 has 26 rows (padded to 32 columns); 150 validation samples: three strips, padded to 152.
+    data = loadMnist({ samples: 400, valSplit: 0.375, testSamples: 10 });
+    validation = new DeviceDataset(data.validation);
+  });
+  afterAll(() => validation?.dispose());
+
+  const sameWeights = (a: MlpWeights[], b: MlpWeights[]) => {
+    expect(a).toHaveLength(b.length);
+    for (const [m, weights] of a.entries()) {
+      for (const key of ['kernel1', 'bias1', 'kernel2', 'bias2'] as const) expect(differing(weights[key], b[m][key]), `run ${m} ${key}`).toBe(0);
+    }
+  };
+
+  it('is what createCohortStep gives on wasm', () => {
+    const step = createCohortStep(ARTICLE_MLP, initialWeights(ARTICLE_MLP, 1), 2);
+    expect(step).toBeInstanceOf(WasmCohortStep);
+    step.dispose();
+  });
+
+  it('trains, evaluates, reads and drops runs with the same bits', () => {
+    const weights = initialWeights(ARTICLE_MLP, 7);
+    const rates = [0.05, 30, 0.2];
+    const scales = Float32Array.from(rates, (rate) => Math.fround(-rate));
+    const own = new WasmCohortStep(ARTICLE_MLP, weights, rates.length);
+    const tfjs = new CohortStep(ARTICLE_MLP, weights, rates.length);
+    const before = tf.memory().numTensors;
+    try {
+      for (let epoch = 0; epoch < 2; epoch++) {
+        const order = epochOrder(data.train.count, 7, epoch);
+        for (let start = 0; start < data.train.count; start += 32) {
+          const end = Math.min(start + 32, data.train.count);
+          expect(own.trainOn(data.train, order, start, end, scales)).toEqual(tfjs.trainOn(data.train, order, start, end, scales));
+        }
+        expect(own.evaluate(validation)).toEqual(tfjs.evaluate(validation));
+      }
+      sameWeights(own.read(), tfjs.read());
+      // Drop the middle run (rate 30, the one that blows up): the others' blocks move down.
+      own.remove([1]);
+      tfjs.remove([1]);
+      expect(own.size).toBe(2);
+      sameWeights(own.read(), tfjs.read());
+      const order = epochOrder(data.train.count, 7, 2);
+      expect(own.trainOn(data.train, order, 0, 32, scales.subarray(0, 2))).toEqual(tfjs.trainOn(data.train, order, 0, 32, scales.subarray(0, 2)));
+      expect(own.evaluate(validation)).toEqual(tfjs.evaluate(validation));
+      sameWeights(own.read(), tfjs.read());
+    } finally {
+      own.dispose();
+      tfjs.dispose();
+    }
+    // The tfjs step's stacked variable (made before \`before\`) is gone; the own step made and kept none.
+    expect(tf.memory().numTensors).toBe(before - 1);
+  });
+});
