@@ -75,8 +75,9 @@ export class CohortHead {
     for (let j = 0, i = 0; j < units; j++) {
       const bias = bias1[j];
       for (let r = 0; r < rows; r++, i++) {
-        hiddenT[i] = productT[i] + bias;
-        if (hiddenT[i] < 0) hiddenT[i] = 0;
+        // The sum of two float32 numbers is exact in double, so it is below 0 exactly when its float32 rounding is.
+        const value = productT[i] + bias;
+        hiddenT[i] = value < 0 ? 0 : value;
       }
     }
     for (let j = 0; j < units; j++) for (let c = 0; c < classes; c++) kernel2T[c * units + j] = kernel2[j * classes + c];
@@ -120,14 +121,15 @@ export class CohortHead {
     gemm(hiddenT, gradient, kernel2Gradient, units, rows, classes);
     // The hidden gradient^T = W2 . g^T, with the weights before this step's update.
     gemm(kernel2, gradientT, out.subarray(outOffset, outOffset + units * rows), units, classes, rows);
-    const bias1Gradient = this.bias1Gradient.fill(0);
-    for (let r = 0; r < rows; r++) {
-      for (let j = 0; j < units; j++) {
+    for (let j = 0, i = 0; j < units; j++) {
+      // Each unit's bias gradient sums its samples in order, as HostHead's (which walks samples outermost).
+      let bias1Gradient = 0;
+      for (let r = 0; r < rows; r++, i++) {
         // relu's derivative: 1 where the pre-activation was positive, i.e. where h > 0.
-        const at = outOffset + j * rows + r;
-        if (!(hiddenT[j * rows + r] > 0)) out[at] = 0;
-        bias1Gradient[j] += out[at];
+        if (!(hiddenT[i] > 0)) out[outOffset + i] = 0;
+        bias1Gradient += out[outOffset + i];
       }
+      this.bias1Gradient[j] = bias1Gradient;
     }
     this.update(gradientScale);
     return { lossSum, correct };
