@@ -11,6 +11,9 @@ import { CohortStep } from '../../src/train/steps/cohort.js';
 import { createCohortStep } from '../../src/train/steps/cohort-choose.js';
 import { WasmCohortStep } from '../../src/train/steps/cohort-wasm.js';
 import { CohortKernels } from '../../src/train/steps/wasm/kernels.js';
+import { CohortHead } from '../../src/train/steps/cohort-head.js';
+import { HostHead } from '../../src/train/steps/host-sgd.js';
+import { gemm } from '../../src/linalg/gemm.js';
 import { generatedKernels } from '../../scripts/build-wasm-kernels.mjs';
 
 /**
@@ -110,11 +113,59 @@ describe('the wasm cohort kernels', () => {
     }
   });
 
+  it('gemm64: the JavaScript gemm bit for bit (float64 sums in order)', () => {
+    const random = seeded(9);
+    const [m, k, n] = [10, 37, 12];
+    const a = randomMatrix(m * k, random, 3, 0.3);
+    const b = randomMatrix(k * n, random, 1e-3, 0.3);
+    const kernels = new CohortKernels();
+    kernels.reserve(2 * (m * k + k * n) + m * n);
+    kernels.doubles(0, m * k).set(a);
+    kernels.doubles(m * k, k * n).set(b);
+    const cAt = 2 * (m * k + k * n);
+    kernels.gemm64(0, m * k, cAt, m, k, n);
+    const expected = new Float32Array(m * n);
+    gemm(a, b, expected, m, k, n);
+    expect(differing(kernels.floats(cAt, m * n), expected)).toBe(0);
+    // Float32 sums in the same order would differ somewhere: the test can tell the two apart.
+    const float32Sums = new Float32Array(m * n);
+    for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) for (let p = 0; p < k; p++) float32Sums[i * n + j] = Math.fround(float32Sums[i * n + j] + Math.fround(a[i * k + p] * b[p * n + j]));
+    expect(differing(float32Sums, expected)).toBeGreaterThan(0);
+  });
+
   it('refuse shapes that do not fit their tiles', () => {
     const kernels = new CohortKernels();
     kernels.reserve(1024);
     expect(() => kernels.forward(0, 0, 0, 6, 8, 8)).toThrow(/rows 6 must be a multiple of 4/);
     expect(() => kernels.update(0, 0, 0, 4, 2, 12)).toThrow(/inputs 12 of 8/);
+    expect(() => kernels.gemm64(0, 0, 0, 4, 2, 10)).toThrow(/n 10 of 4/);
+  });
+});
+
+describe('the cohort head against HostHead (the per-run reference)', () => {
+  // 32 rows: the SIMD products; 6 rows (not a multiple of 4): gemm in JavaScript.
+  it.each([32, 6])('gives the same loss, gradient and parameters bit for bit over several steps, %i rows', (rows) => {
+    const random = seeded(rows);
+    const weights = initialWeights(ARTICLE_MLP, 3);
+    const { hidden } = ARTICLE_MLP;
+    const cohort = new CohortHead(ARTICLE_MLP, weights);
+    const reference = new HostHead(ARTICLE_MLP, weights);
+    const out = new Float32Array(2 * hidden * rows);
+    for (let step = 0; step < 4; step++) {
+      const productT = randomMatrix(hidden * rows, random, 4);
+      const labels = Uint8Array.from({ length: rows }, () => Math.floor(random() * 10));
+      const scale = Math.fround(-0.05 * (step + 1));
+      const loss = cohort.step(productT, labels, scale, out, hidden * rows);
+      const gradients = reference.step(productT, 'columns', labels, scale);
+      reference.apply(gradients);
+      expect(loss).toEqual(gradients.loss);
+      const expectedT = new Float32Array(hidden * rows);
+      for (let r = 0; r < rows; r++) for (let j = 0; j < hidden; j++) expectedT[j * rows + r] = gradients.preActivationGradient[r * hidden + j];
+      expect(differing(out.subarray(hidden * rows), expectedT), `step ${step} hidden gradient`).toBe(0);
+      for (const key of ['bias1', 'kernel2', 'bias2'] as const) expect(differing(cohort[key], reference[key]), `step ${step} ${key}`).toBe(0);
+    }
+    // Nothing written before the run's block.
+    expect(out.subarray(0, hidden * rows).every((value) => value === 0)).toBe(true);
   });
 });
 

@@ -1,9 +1,10 @@
-;; The cohort step's first-layer products on the wasm backend, in 128-bit
+;; The cohort step's first-layer products on the wasm backend, and the host
+;; heads' small products on every backend (gemm64, at the end), in 128-bit
 ;; WebAssembly SIMD (src/train/steps/wasm/kernels.ts loads the assembled bytes;
 ;; `npm run build:wasm-kernels` assembles this file with wabt and writes
 ;; kernels.generated.ts; a test checks that the two agree).
 ;;
-;; Both kernels compute every output as XNNPACK's f32 GEMM does: a float32
+;; forward and update compute every output as XNNPACK's f32 GEMM does: a float32
 ;; accumulator that starts at 0 and adds one product a*b at a time (a
 ;; multiplication rounded to float32, then an addition rounded to float32,
 ;; no fused multiply-add), walking the shared dimension in order. So they
@@ -154,4 +155,57 @@
         (br_if $colsLoop (i32.lt_u (local.get $j) (local.get $inputs))))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
       (br_if $rowsLoop (i32.lt_u (local.get $i) (local.get $rows)))))
+
+  ;; c (m x n, float32) = a (m x k) . b (k x n), a and b float64 holding
+  ;; float32 values: each output summed in float64 in the order of k from 0
+  ;; and rounded to float32 once, as linalg/gemm.ts does in JavaScript (the
+  ;; products of two float32 values are exact in float64), so the same bits.
+  ;; For the host heads' small products. Tiles of 2 rows x 4 columns:
+  ;; m a multiple of 2, n of 4.
+  (func (export "gemm64")
+    (param $a i32) (param $b i32) (param $c i32) (param $m i32) (param $k i32) (param $n i32)
+    (local $i i32) (local $j i32) (local $p i32)
+    (local $a0 i32) (local $a1 i32) (local $bp i32) (local $o i32)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
+    (local $b0 v128) (local $b1 v128) (local $v v128)
+    (local $aRow i32) (local $bRow i32) (local $cRow i32)
+    (local.set $aRow (i32.shl (local.get $k) (i32.const 3)))
+    (local.set $bRow (i32.shl (local.get $n) (i32.const 3)))
+    (local.set $cRow (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $i (i32.const 0))
+    (loop $rowsLoop
+      (local.set $j (i32.const 0))
+      (loop $colsLoop
+        (local.set $c00 (v128.const i32x4 0 0 0 0))
+        (local.set $c01 (v128.const i32x4 0 0 0 0))
+        (local.set $c10 (v128.const i32x4 0 0 0 0))
+        (local.set $c11 (v128.const i32x4 0 0 0 0))
+        (local.set $a0 (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $aRow))))
+        (local.set $a1 (i32.add (local.get $a0) (local.get $aRow)))
+        (local.set $bp (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 3))))
+        (local.set $p (local.get $k))
+        (loop $innerLoop
+          (local.set $b0 (v128.load (local.get $bp)))
+          (local.set $b1 (v128.load offset=16 (local.get $bp)))
+          (local.set $v (v128.load64_splat (local.get $a0)))
+          (local.set $c00 (f64x2.add (local.get $c00) (f64x2.mul (local.get $v) (local.get $b0))))
+          (local.set $c01 (f64x2.add (local.get $c01) (f64x2.mul (local.get $v) (local.get $b1))))
+          (local.set $v (v128.load64_splat (local.get $a1)))
+          (local.set $c10 (f64x2.add (local.get $c10) (f64x2.mul (local.get $v) (local.get $b0))))
+          (local.set $c11 (f64x2.add (local.get $c11) (f64x2.mul (local.get $v) (local.get $b1))))
+          (local.set $a0 (i32.add (local.get $a0) (i32.const 8)))
+          (local.set $a1 (i32.add (local.get $a1) (i32.const 8)))
+          (local.set $bp (i32.add (local.get $bp) (local.get $bRow)))
+          (local.set $p (i32.sub (local.get $p) (i32.const 1)))
+          (br_if $innerLoop (local.get $p)))
+        (local.set $o (i32.add (local.get $c) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $n)) (local.get $j)) (i32.const 2))))
+        (v128.store64_lane 0 (local.get $o) (f32x4.demote_f64x2_zero (local.get $c00)))
+        (v128.store64_lane offset=8 0 (local.get $o) (f32x4.demote_f64x2_zero (local.get $c01)))
+        (local.set $o (i32.add (local.get $o) (local.get $cRow)))
+        (v128.store64_lane 0 (local.get $o) (f32x4.demote_f64x2_zero (local.get $c10)))
+        (v128.store64_lane offset=8 0 (local.get $o) (f32x4.demote_f64x2_zero (local.get $c11)))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br_if $colsLoop (i32.lt_u (local.get $j) (local.get $n))))
+      (local.set $i (i32.add (local.get $i) (i32.const 2)))
+      (br_if $rowsLoop (i32.lt_u (local.get $i) (local.get $m)))))
 )
