@@ -14,6 +14,8 @@ import { CohortKernels } from '../../src/train/steps/wasm/kernels.js';
 import { CohortHead } from '../../src/train/steps/cohort-head.js';
 import { HostHead } from '../../src/train/steps/host-sgd.js';
 import { gemm } from '../../src/linalg/gemm.js';
+import { CohortOptimizer } from '../../src/train/steps/cohort-optimizer.js';
+import { optimizerSettings } from '../../src/train/optimizers.js';
 import { generatedKernels } from '../../scripts/build-wasm-kernels.mjs';
 
 /**
@@ -188,10 +190,13 @@ describe('the wasm cohort step against the tfjs cohort step on wasm', () => {
     }
   };
 
-  it('is what createCohortStep gives on wasm', () => {
+  it('is what createCohortStep gives on wasm for plain SGD (the kernels keep no optimizer state)', () => {
     const step = createCohortStep(ARTICLE_MLP, initialWeights(ARTICLE_MLP, 1), 2);
     expect(step).toBeInstanceOf(WasmCohortStep);
     step.dispose();
+    const withState = createCohortStep(ARTICLE_MLP, initialWeights(ARTICLE_MLP, 1), 2, new CohortOptimizer('momentum', optimizerSettings('momentum'), ARTICLE_MLP.hidden));
+    expect(withState).toBeInstanceOf(CohortStep);
+    withState.dispose();
   });
 
   it('trains, evaluates, reads and drops runs with the same bits', () => {
