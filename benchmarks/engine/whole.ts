@@ -20,6 +20,8 @@ export interface WholeRow {
   /** Why it did not run, when not ok. */
   readonly detail: string;
   readonly wallSeconds: number;
+  /** User + system CPU seconds of the process and its children (workers): on a busy machine the steadier figure. */
+  readonly cpuSeconds: number;
   readonly peakRssMiB: number;
   /** Lowest and highest best validation accuracy of the five schedulers. */
   readonly bestValidationAccuracy?: readonly [number, number];
@@ -31,7 +33,9 @@ import resource, subprocess, sys, time
 started = time.perf_counter()
 status = subprocess.call(sys.argv[1:], stdout=subprocess.DEVNULL)
 print(f"wall_seconds {time.perf_counter() - started:.3f}", file=sys.stderr)
-print(f"peak_rss_kib {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}", file=sys.stderr)
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(f"peak_rss_kib {usage.ru_maxrss}", file=sys.stderr)
+print(f"cpu_seconds {usage.ru_utime + usage.ru_stime:.3f}", file=sys.stderr)
 sys.exit(status)
 `;
 
@@ -55,15 +59,17 @@ function timed(what: string, command: string[], env: NodeJS.ProcessEnv, python: 
   const result = spawnSync(python, ['-c', TIMER, ...command], { env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   const wall = /wall_seconds ([0-9.]+)/.exec(result.stderr ?? '');
   const rss = /peak_rss_kib (\d+)/.exec(result.stderr ?? '');
+  const cpu = /cpu_seconds ([0-9.]+)/.exec(result.stderr ?? '');
   if (result.status !== 0 || !wall || !rss) {
-    const lines = (result.stderr || String(result.error ?? '')).trim().split('\n').filter((line) => !/^(wall_seconds|peak_rss_kib)/.test(line));
-    return { what, ok: false, detail: lines.slice(-1)[0] ?? `exit ${result.status}`, wallSeconds: Number.NaN, peakRssMiB: Number.NaN };
+    const lines = (result.stderr || String(result.error ?? '')).trim().split('\n').filter((line) => !/^(wall_seconds|peak_rss_kib|cpu_seconds)/.test(line));
+    return { what, ok: false, detail: lines.slice(-1)[0] ?? `exit ${result.status}`, wallSeconds: Number.NaN, cpuSeconds: Number.NaN, peakRssMiB: Number.NaN };
   }
   return {
     what,
     ok: true,
     detail: '',
     wallSeconds: Number(wall[1]),
+    cpuSeconds: cpu ? Number(cpu[1]) : Number.NaN,
     peakRssMiB: Number(rss[1]) / 1024,
     bestValidationAccuracy: output ? accuracyRange(output) : undefined,
   };
@@ -96,7 +102,7 @@ export function runWholeComparison(options: WholeOptions): WholeRow[] {
   const epochs = String(options.epochs);
   const python = options.python;
   const hasPython = spawnSync(python, ['-c', 'pass']).status === 0;
-  const missing = (what: string, detail: string): WholeRow => ({ what, ok: false, detail, wallSeconds: Number.NaN, peakRssMiB: Number.NaN });
+  const missing = (what: string, detail: string): WholeRow => ({ what, ok: false, detail, wallSeconds: Number.NaN, cpuSeconds: Number.NaN, peakRssMiB: Number.NaN });
   try {
     if (!hasPython) return [missing('all rows', `${python} not found (the rows are timed through it)`)];
     const references = options.referenceFolder;
@@ -148,8 +154,8 @@ export function formatWholeComparison(rows: readonly WholeRow[], epochs: number)
   const yardstick = numpy.length > 0 ? Math.min(...numpy.map((row) => row.wallSeconds)) : Number.NaN;
   const lines = [
     `Whole comparison: the article's 5 schedulers x ${epochs} epochs, 10,000 samples (8,000 / 2,000), batch 32, SGD 0.1, each row one process run back to back;`,
-    'wall time includes start-up and data loading; x numpy = wall time / the faster numpy row; peak RSS of the largest process.',
-    `${'what'.padEnd(46)}${'wall s'.padStart(9)}${'x numpy'.padStart(9)}${'peak RSS'.padStart(11)}  best val acc, the five`,
+    'wall time includes start-up and data loading; x numpy = wall time / the faster numpy row; CPU s: user + system of the processes of the row; peak RSS of the largest process.',
+    `${'what'.padEnd(46)}${'wall s'.padStart(9)}${'x numpy'.padStart(9)}${'CPU s'.padStart(9)}${'peak RSS'.padStart(11)}  best val acc, the five`,
   ];
   for (const row of rows) {
     if (!row.ok) {
@@ -158,7 +164,7 @@ export function formatWholeComparison(rows: readonly WholeRow[], epochs: number)
     }
     const ratio = Number.isFinite(yardstick) ? `${(row.wallSeconds / yardstick).toFixed(2)}x` : 'n/a';
     const accuracy = row.bestValidationAccuracy ? `${(100 * row.bestValidationAccuracy[0]).toFixed(1)}-${(100 * row.bestValidationAccuracy[1]).toFixed(1)}%` : '';
-    lines.push(`${row.what.padEnd(46)}${row.wallSeconds.toFixed(1).padStart(9)}${ratio.padStart(9)}${`${row.peakRssMiB.toFixed(0)} MiB`.padStart(11)}  ${accuracy}`);
+    lines.push(`${row.what.padEnd(46)}${row.wallSeconds.toFixed(1).padStart(9)}${ratio.padStart(9)}${row.cpuSeconds.toFixed(1).padStart(9)}${`${row.peakRssMiB.toFixed(0)} MiB`.padStart(11)}  ${accuracy}`);
   }
   return lines.join('\n');
 }

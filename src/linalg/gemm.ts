@@ -86,9 +86,25 @@ export function gemm(a: Float32Array, b: Float32Array, c: Float32Array, m: numbe
       }
     }
   }
-  // Bottom rows (m4..m).
+  // Bottom rows (m4..m), four columns at a time: four independent sums, as
+  // on the right edge (the output layer's 10 classes leave two such rows).
   for (let i = m4; i < m; i++) {
-    for (let j = 0; j < n; j++) {
+    const ai = i * k;
+    for (let j = 0; j < n4; j += 4) {
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0; // prettier-ignore
+      for (let p = 0, bp = j; p < k; p++, bp += n) {
+        const av = a[ai + p];
+        s0 += av * b[bp];
+        s1 += av * b[bp + 1];
+        s2 += av * b[bp + 2];
+        s3 += av * b[bp + 3];
+      }
+      c[i * n + j] = s0;
+      c[i * n + j + 1] = s1;
+      c[i * n + j + 2] = s2;
+      c[i * n + j + 3] = s3;
+    }
+    for (let j = n4; j < n; j++) {
       let sum = 0;
       for (let p = 0, ap = i * k, bp = j; p < k; p++, ap++, bp += n) sum += a[ap] * b[bp];
       if (accumulate) c[i * n + j] += Math.fround(sum);

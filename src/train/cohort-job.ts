@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { batchesPerEpoch, makeRowBatch } from '../data/batches.js';
+import { batchesPerEpoch } from '../data/batches.js';
 import type { MlpWeights } from '../model/mlp.js';
 import { MlpVariables } from '../model/network.js';
 import type { Scheduler } from '../schedulers/types.js';
@@ -9,11 +9,9 @@ import type { EpochRecord, Evaluation } from '../results/results.js';
 import { evaluate, type JobOutcome, type TrainingJob } from './job.js';
 import { cyclesMomentum, optimizerSettings, type OptimizerName } from './optimizers.js';
 import { epochOrder } from '../data/random.js';
-import { CohortStep } from './steps/cohort.js';
+import { createCohortStep } from './steps/cohort-choose.js';
 import { CohortOptimizer } from './steps/cohort-optimizer.js';
 import { isCohortOptimizer } from './steps/optimizer-rules.js';
-import { HostCohortStep, type CohortTrainer } from './steps/cohort-host.js';
-import { cohortOnHost } from './steps/choose.js';
 
 /**
  * The most runs one cohort trains together. A cohort holds every run's
@@ -127,11 +125,7 @@ export async function runCohortJob(job: CohortJob): Promise<JobOutcome[]> {
   });
   const shared = job.callbacks ?? [];
   const optimizer = isCohortOptimizer(job.optimizer) ? new CohortOptimizer(job.optimizer, settings, job.shape.hidden) : undefined;
-  // On cpu, plain SGD trains run by run on the host (cache-friendly); the stacked step does the rest.
-  const step: CohortTrainer =
-    optimizer === undefined && cohortOnHost(tf.getBackend())
-      ? new HostCohortStep(job.shape, job.initialWeights, states.length)
-      : new CohortStep(job.shape, job.initialWeights, states.length, optimizer);
+  const step = createCohortStep(job.shape, job.initialWeights, states.length, optimizer);
   // The runs still training, in the order of their blocks in the cohort step.
   let active = [...states];
   const scales = new Float32Array(states.length);
@@ -174,14 +168,11 @@ export async function runCohortJob(job: CohortJob): Promise<JobOutcome[]> {
         for (const callback of shared) await callback.onBatchBegin(batch);
         const start = batch * job.batchSize;
         const end = Math.min(start + job.batchSize, job.train.count);
-        tf.tidy(() => {
-          const { images, labels } = makeRowBatch(job.train, order, start, end);
-          const losses = step.step(images, labels, scales);
-          for (let m = 0; m < active.length; m++) {
-            active[m].lossTotal += losses[m].lossSum;
-            active[m].correctTotal += losses[m].correct;
-          }
-        });
+        const losses = step.trainOn(job.train, order, start, end, scales);
+        for (let m = 0; m < active.length; m++) {
+          active[m].lossTotal += losses[m].lossSum;
+          active[m].correctTotal += losses[m].correct;
+        }
         for (const callback of shared) await callback.onBatchEnd(batch);
       }
       const validation = step.evaluate(job.validation);

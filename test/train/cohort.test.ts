@@ -104,7 +104,8 @@ describe.each(BACKENDS)('cohort training on $name', ({ name, available }) => {
 
   beforeAll(async () => {
     if (!available) return;
-    await selectBackend(name);
+    // With the kernel patches, as `run` trains (comparison.ts).
+    await selectBackend(name, { patchKernels: true });
     data = loadMnist({ samples: 400, valSplit: 0.25, testSamples: 200 });
     validation = new DeviceDataset(data.validation);
     test = new DeviceDataset(data.test);

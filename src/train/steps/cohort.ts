@@ -1,9 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
-import type { DeviceDataset } from '../../data/batches.js';
 import type { MlpShape, MlpWeights } from '../../model/mlp.js';
-import { hostCrossEntropy } from '../../model/network.js';
-import { gemm } from '../../linalg/gemm.js';
-import { CohortHead } from './cohort-head.js';
+import { makeRowBatch, type DeviceDataset } from '../../data/batches.js';
+import type { Dataset } from '../../data/mnist.js';
+import { CohortHead, evaluateHead } from './cohort-head.js';
 import type { BatchLoss } from './train-step.js';
 
 /**
@@ -103,33 +102,29 @@ export class CohortStep {
   }
 
   /**
+   * One step of every run on the rows `order[start..end)` of `data` (the
+   * batch is built here, in the layout this step wants). See `step`.
+   */
+  trainOn(data: Dataset, order: Uint32Array, start: number, end: number, gradientScales: ArrayLike<number>): BatchLoss[] {
+    let losses: BatchLoss[] = [];
+    tf.tidy(() => {
+      const { images, labels } = makeRowBatch(data, order, start, end);
+      losses = this.step(images, labels, gradientScales);
+    });
+    return losses;
+  }
+
+  /**
    * Loss and accuracy of every run on a dataset: one stacked product on the
    * backend, each run's small rest on the host (float32 values, sums in
    * double precision, as `hostCrossEntropy`).
    */
   evaluate(data: DeviceDataset): { loss: number; accuracy: number }[] {
-    const { hidden, classes } = this.shape;
     const count = data.count;
     const product = tf.tidy(() => tf.matMul(this.kernel1T, data.images, false, true));
     const productT = product.dataSync() as Float32Array;
     product.dispose();
-    const hiddenRows = new Float32Array(count * hidden);
-    const logits = new Float32Array(count * classes);
-    return this.heads.map((head, m) => {
-      const offset = m * hidden * count;
-      for (let j = 0; j < hidden; j++) {
-        const bias = head.bias1[j];
-        for (let n = 0, from = offset + j * count; n < count; n++, from++) {
-          const value = productT[from] + bias;
-          // relu as tfjs' keeps NaN.
-          hiddenRows[n * hidden + j] = value < 0 ? 0 : value;
-        }
-      }
-      gemm(hiddenRows, head.kernel2, logits, count, hidden, classes);
-      for (let n = 0; n < count; n++) for (let c = 0; c < classes; c++) logits[n * classes + c] += head.bias2[c];
-      const { lossSum, correct } = hostCrossEntropy(logits, data.classes, classes);
-      return { loss: lossSum / count, accuracy: correct / count };
-    });
+    return this.heads.map((head, m) => evaluateHead(head, productT, m * this.shape.hidden * count, count, data.classes, count));
   }
 
   /** Host copies of every run's current parameters (one read of the stacked matrix). */
