@@ -1,4 +1,9 @@
 /**
+ * One file (over 300 lines) because the four rules, the two arithmetics they
+ * run on and the per-run scalar state are read side by side against tfjs'
+ * optimizer sources; split, a rule would sit apart from the conventions
+ * (float32 rounding of every coefficient) it depends on.
+ *
  * The update rules of momentum SGD, Adam, RMSProp and AdamW written once,
  * over an abstract float32 arithmetic, so that the cohort applies the very
  * same formula to its stacked first layer on the backend (tensors, one row
@@ -25,11 +30,6 @@
  * `RunHyperparameters` stands in for one run's optimizer object: the scalar
  * state tfjs keeps beside the tensors (iterations, accBeta, the last rate and
  * momentum set), advanced once per step, giving that step's coefficients.
- *
- * One file (over 300 lines) because the four rules, the two arithmetics they
- * run on and the per-run scalar state are read side by side against tfjs'
- * optimizer sources; split, a rule would sit apart from the conventions
- * (float32 rounding of every coefficient) it depends on.
  */
 import * as tf from '@tensorflow/tfjs';
 import { createOptimizer, disposeOptimizer, type OptimizerName, type OptimizerSettings } from '../optimizers.js';
