@@ -16,7 +16,7 @@ export default defineConfig({
       'test/schedulers/runtime.test.ts',
       'test/schedulers/*.pure.test.ts',
       'test/statistics/*.test.ts',
-      'test/data/idx.test.ts',
+      'test/data/idx*.test.ts',
       'test/results/*.pure.test.ts',
     ],
     testTimeout: 30_000,

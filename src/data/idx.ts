@@ -76,7 +76,8 @@ export function readIdxFile(path: string, maxItems: number): IdxArray {
     const fileSize = fstatSync(fd).size;
     const probe = new Uint8Array(Math.min(fileSize, 4 + 4 * 255));
     readSync(fd, probe, 0, probe.length, 0);
-    const { shape, headerBytes } = parseIdxHeader(probe.subarray(0, Math.min(probe.length, 4 + 4 * (probe[3] ?? 0))), path, fileSize);
+    // The probe may hold item bytes after the header; parseIdxHeader reads only the header's.
+    const { shape, headerBytes } = parseIdxHeader(probe, path, fileSize);
     const items = Math.min(maxItems, shape[0]);
     const itemSize = shape.slice(1).reduce((a, b) => a * b, 1);
     const data = new Uint8Array(items * itemSize);

@@ -41,6 +41,17 @@ describe('IDX reader', () => {
     expect(() => parseIdx(make(), 'some-file')).toThrow(/some-file/);
   });
 
+  it('reads a file of no items: an empty labels file is valid IDX, only empty images are not', () => {
+    const parsed = parseIdx(idx([0, 2, 2], []), 'images');
+    expect(parsed.shape).toEqual([0, 2, 2]);
+    expect(parsed.data.length).toBe(0);
+    const path = join(mkdtempSync(join(tmpdir(), 'idx-')), 'labels');
+    writeFileSync(path, idx([0], []));
+    const read = readIdxFile(path, 5);
+    expect(read.shape).toEqual([0]);
+    expect(read.data.length).toBe(0);
+  });
+
   it('reads only the first items of a file and still checks its size', () => {
     const folder = mkdtempSync(join(tmpdir(), 'idx-'));
     const path = join(folder, 'labels');
