@@ -9,9 +9,18 @@
  * reports. `--scores` prints the scores of the existing reports without running;
  * `--survivors` lists their surviving mutants too.
  * Exit code 1 when a group that was run or read scores below MINIMUM_SCORE.
+ *
+ * Stryker runs in a snapshot of the tree taken when the command starts (a temporary
+ * folder, node_modules linked): its TypeScript checker reads the sources from
+ * its working folder, not from Stryker's sandbox, and applies each mutant at
+ * the line and column Stryker found it. Run in the work tree, an edit, rebase
+ * or merge during the run made it check mutants spliced into the wrong text
+ * (spurious CompileErrors) or crash ("Debug Failure" in
+ * getPositionOfLineAndCharacter); see docs/testing.md.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
 
 const MINIMUM_SCORE = 85;
 const REPORTS = 'reports/mutation';
@@ -64,33 +73,71 @@ function score(mutants) {
   const detected = mutants.filter((m) => DETECTED.has(m.status)).length;
   const undetected = mutants.filter((m) => UNDETECTED.has(m.status)).length;
   const valid = detected + undetected;
-  return { detected, undetected, valid, score: valid === 0 ? 100 : (100 * detected) / valid };
+  const byStatus = {};
+  for (const mutant of mutants) byStatus[mutant.status] = (byStatus[mutant.status] ?? 0) + 1;
+  return { detected, undetected, valid, byStatus, score: valid === 0 ? 100 : (100 * detected) / valid };
 }
 
-async function run(group) {
-  const { Stryker } = await import('@stryker-mutator/core');
-  const folder = join(REPORTS, group);
-  const stryker = new Stryker({
-    mutate: filesOf(group),
-    htmlReporter: { fileName: join(folder, 'index.html') },
-    jsonReporter: { fileName: join(folder, 'mutation.json') },
-    incremental: process.env.MUTATION_INCREMENTAL === '1',
-    // MUTATION_CONCURRENCY=1 leaves a core to others (stryker.config.mjs uses 2).
-    ...(process.env.MUTATION_CONCURRENCY ? { concurrency: Number(process.env.MUTATION_CONCURRENCY) } : {}),
-    incrementalFile: join(folder, 'stryker-incremental.json'),
+/** What the snapshot leaves out: installed, built, generated or version-control files. */
+const NOT_SNAPSHOTTED = new Set(['node_modules', '.git', 'dist', 'dist-bench', 'reports', 'results', 'scratch', '.stryker-tmp', '.vitest-tmp']);
+
+/** Copies the tree into a temporary folder (node_modules linked) and returns its path. */
+function snapshotTree(root) {
+  const snapshot = mkdtempSync(join(tmpdir(), 'lr-compare-mutation-'));
+  cpSync(root, snapshot, {
+    recursive: true,
+    filter: (source) => {
+      const path = relative(root, source);
+      return path === '' || !NOT_SNAPSHOTTED.has(path.split(/[\\/]/)[0]);
+    },
   });
+  symlinkSync(join(root, 'node_modules'), join(snapshot, 'node_modules'), 'dir');
+  return snapshot;
+}
+
+/** Runs one group in `snapshot`; the reports go to the work tree's reports/mutation/GROUP. */
+async function run(group, root, snapshot) {
+  const { Stryker } = await import('@stryker-mutator/core');
+  const folder = join(root, REPORTS, group);
+  const mutate = filesOf(group);
   const started = Date.now();
-  await stryker.runMutationTest();
+  // Stryker reads its config, the sources and the tests from the working folder.
+  process.chdir(snapshot);
+  try {
+    const stryker = new Stryker({
+      mutate,
+      htmlReporter: { fileName: join(folder, 'index.html') },
+      jsonReporter: { fileName: join(folder, 'mutation.json') },
+      incremental: process.env.MUTATION_INCREMENTAL === '1',
+      // MUTATION_CONCURRENCY=1 leaves a core to others (stryker.config.mjs uses 2).
+      ...(process.env.MUTATION_CONCURRENCY ? { concurrency: Number(process.env.MUTATION_CONCURRENCY) } : {}),
+      incrementalFile: join(folder, 'stryker-incremental.json'),
+    });
+    await stryker.runMutationTest();
+  } finally {
+    process.chdir(root);
+  }
   console.log(`mutation: ${group} took ${((Date.now() - started) / 60_000).toFixed(1)} min`);
 }
 
 if (!scoresOnly) {
-  for (const group of groups) await run(group);
+  const root = resolve('.');
+  const snapshot = snapshotTree(root);
+  console.log(`mutation: testing a snapshot of the tree in ${snapshot}; edits made from now on are not in this run`);
+  try {
+    for (const group of groups) await run(group, root, snapshot);
+  } finally {
+    rmSync(snapshot, { recursive: true, force: true });
+  }
 }
 
 let failed = false;
+/** Mutants outside the score, by status, so that an unusual count (a run's CompileErrors tripling) shows. */
+const NOT_SCORED = ['CompileError', 'RuntimeError', 'Ignored'];
 const line = (name, s) =>
-  `${name.padEnd(40)} ${s.score.toFixed(1).padStart(6)}%  (${s.detected} of ${s.valid} detected, ${s.undetected} survived)`;
+  `${name.padEnd(40)} ${s.score.toFixed(1).padStart(6)}%  (${s.detected} of ${s.valid} detected, ${s.undetected} survived` +
+  NOT_SCORED.map((status) => (s.byStatus[status] ? `; ${s.byStatus[status]} ${status}` : '')).join('') +
+  ')';
 for (const group of groups) {
   const report = join(REPORTS, group, 'mutation.json');
   if (!existsSync(report)) {
