@@ -165,10 +165,11 @@ function parseSpecAt(text: string, depth: number): ResolvedSchedulerSpec {
     const seen = new Set<string>();
     for (const pair of body.split(',')) {
       const equals = pair.indexOf('=');
-      if (equals < 0) {
+      // No '=', or nothing before it ('=5'): not a key=value pair.
+      const key = equals < 0 ? '' : pair.slice(0, equals).trim();
+      if (key === '') {
         throw new ScheduleSpecError(`${where}: expected key=value, got '${pair.trim()}'; valid keys: ${validKeys(definition)}`, { code: 'syntax' });
       }
-      const key = pair.slice(0, equals).trim();
       const value = pair.slice(equals + 1).trim();
       if (seen.has(key)) throw new ScheduleSpecError(`${where}: ${key} is given twice`, { code: 'syntax', parameter: key });
       seen.add(key);
