@@ -18,9 +18,9 @@
  * (spurious CompileErrors) or crash ("Debug Failure" in
  * getPositionOfLineAndCharacter); see docs/testing.md.
  */
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 
 const MINIMUM_SCORE = 85;
 const REPORTS = 'reports/mutation';
@@ -71,6 +71,32 @@ function filesOf(group) {
   return GROUPS[group]().filter((file) => existsSync(file)).sort();
 }
 
+/** Where a partial (--only) run of these modules keeps its report, under the group's folder. */
+function partFolder(files) {
+  return `only-${files.map((file) => basename(file, '.ts')).join('+')}`;
+}
+
+/**
+ * The modules' results of a group: its whole-group report, and for modules it
+ * lacks, the newest partial (--only) report that has them. Returns file ->
+ * { mutants, from } where `from` names a partial report.
+ */
+function groupResults(group) {
+  const folder = join(REPORTS, group);
+  const results = new Map();
+  const read = (report, from) => {
+    if (!existsSync(report)) return;
+    for (const [file, { mutants }] of Object.entries(JSON.parse(readFileSync(report, 'utf8')).files)) {
+      if (!results.has(file)) results.set(file, { mutants, from });
+    }
+  };
+  read(join(folder, 'mutation.json'), undefined);
+  const parts = existsSync(folder) ? readdirSync(folder).filter((name) => name.startsWith('only-') && existsSync(join(folder, name, 'mutation.json'))) : [];
+  parts.sort((a, b) => statSync(join(folder, b, 'mutation.json')).mtimeMs - statSync(join(folder, a, 'mutation.json')).mtimeMs);
+  for (const part of parts) read(join(folder, part, 'mutation.json'), part);
+  return results;
+}
+
 for (const file of only ?? []) {
   if (!groups.some((group) => filesOf(group).includes(file))) {
     console.error(`--only: ${file} is not a module of ${groups.join(', ')}; its modules: ${groups.flatMap(filesOf).join(', ')}`);
@@ -111,8 +137,9 @@ function snapshotTree(root) {
 /** Runs one group in `snapshot`; the reports go to the work tree's reports/mutation/GROUP. */
 async function run(group, root, snapshot) {
   const { Stryker } = await import('@stryker-mutator/core');
-  const folder = join(root, REPORTS, group);
   const mutate = filesOf(group).filter((file) => only === undefined || only.includes(file));
+  // A partial run keeps its own report (and incremental file), so that two parts can run side by side.
+  const folder = join(root, REPORTS, group, ...(only === undefined ? [] : [partFolder(mutate)]));
   const started = Date.now();
   // Stryker reads its config, the sources and the tests from the working folder.
   process.chdir(snapshot);
@@ -158,18 +185,17 @@ const line = (name, s) =>
   NOT_SCORED.map((status) => (s.byStatus[status] ? `; ${s.byStatus[status]} ${status}` : '')).join('') +
   ')';
 for (const group of groups) {
-  const report = join(REPORTS, group, 'mutation.json');
-  if (!existsSync(report)) {
-    console.log(`${group}: no report at ${report} (run npm run mutation -- ${group})`);
+  const files = groupResults(group);
+  if (files.size === 0) {
+    console.log(`${group}: no report under ${join(REPORTS, group)} (run npm run mutation -- ${group})`);
     failed = true;
     continue;
   }
-  const files = JSON.parse(readFileSync(report, 'utf8')).files;
   const all = [];
   console.log(`\n== ${group}`);
-  for (const [file, { mutants }] of Object.entries(files).sort()) {
+  for (const [file, { mutants, from }] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
     all.push(...mutants);
-    console.log(line(`  ${file}`, score(mutants)));
+    console.log(line(`  ${file}`, score(mutants)) + (from ? `  [${from}]` : ''));
     if (listSurvivors) {
       for (const mutant of mutants.filter((m) => UNDETECTED.has(m.status))) {
         const replacement = String(mutant.replacement ?? '').replace(/\s+/g, ' ').slice(0, 80);
@@ -178,7 +204,7 @@ for (const group of groups) {
     }
   }
   const total = score(all);
-  const missing = filesOf(group).filter((file) => !(file in files));
+  const missing = filesOf(group).filter((file) => !files.has(file));
   console.log(line(`  ${group} (group${missing.length > 0 ? `, PARTIAL: no report of ${missing.join(', ')}` : ''})`, total));
   if (total.score < MINIMUM_SCORE || missing.length > 0) failed = true;
 }
