@@ -126,8 +126,8 @@ function snapshotTree(root) {
   cpSync(root, snapshot, {
     recursive: true,
     filter: (source) => {
-      const path = relative(root, source);
-      return path === '' || !NOT_SNAPSHOTTED.has(path.split(/[\\/]/)[0]);
+      const top = relative(root, source).split(/[\\/]/)[0];
+      return top === '' || !(NOT_SNAPSHOTTED.has(top) || top.startsWith('.stryker-tmp'));
     },
   });
   symlinkSync(join(root, 'node_modules'), join(snapshot, 'node_modules'), 'dir');
