@@ -90,9 +90,11 @@ function checkLabel(label: string, fromSpec: boolean): void {
     );
   }
   const limit = fromSpec ? LIMITS.specLength : LIMITS.labelLength;
-  if (label.length > limit) {
+  // Characters as the user counts them (code points): an emoji is one, not two UTF-16 units.
+  const characters = [...label];
+  if (characters.length > limit) {
     throw new ScheduleSpecError(
-      `${fromSpec ? 'scheduler spec' : 'label'} '${label.slice(0, 20)}...' is ${label.length} characters, which is too long: at most ${limit}`,
+      `${fromSpec ? 'scheduler spec' : 'label'} '${characters.slice(0, 20).join('')}...' is ${characters.length} characters, which is too long: at most ${limit}`,
       { code: 'invalid-value', parameter: 'label' },
     );
   }

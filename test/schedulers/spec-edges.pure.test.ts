@@ -59,6 +59,16 @@ describe('labels: the ends of the control ranges', () => {
     });
   });
 
+  it('counts characters, not UTF-16 code units: an emoji is one character', () => {
+    const rocket = '\u{1F680}';
+    expect(parseSchedulerSpec(`step:label=${rocket.repeat(100)}`).label).toBe(rocket.repeat(100));
+    expect(refusal(() => parseSchedulerSpec(`step:label=${rocket.repeat(101)}`))).toEqual({
+      code: 'invalid-value',
+      parameter: 'label',
+      message: `label '${rocket.repeat(20)}...' is 101 characters, which is too long: at most 100`,
+    });
+  });
+
   it('checks a long part against the whole spec\'s label, not its own length', () => {
     const part = `step:gamma=0.${'5'.repeat(1100)}`;
     expect(parseSchedulerSpec(`sequential(${part}; cosine):milestones=2,label=short`).label).toBe('short');
