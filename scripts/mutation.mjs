@@ -149,6 +149,9 @@ async function run(group, root, snapshot) {
       htmlReporter: { fileName: join(folder, 'index.html') },
       jsonReporter: { fileName: join(folder, 'mutation.json') },
       incremental: process.env.MUTATION_INCREMENTAL === '1',
+      // MUTATION_STATIC=1 also tests static mutants (module-level tables; each runs every test), which
+      // stryker.config.mjs ignores: registry.ts and definition.ts have no other mutants.
+      ...(process.env.MUTATION_STATIC === '1' ? { ignoreStatic: false } : {}),
       // MUTATION_CONCURRENCY=1 leaves a core to others (stryker.config.mjs uses 2).
       ...(process.env.MUTATION_CONCURRENCY ? { concurrency: Number(process.env.MUTATION_CONCURRENCY) } : {}),
       incrementalFile: join(folder, 'stryker-incremental.json'),
