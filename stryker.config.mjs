@@ -19,7 +19,9 @@ export default {
   // every test for each mutant: 37% of the schedulers' mutants but 92% of the
   // time. They are reported as Ignored and listed in docs/testing.md.
   ignoreStatic: true,
-  reporters: ['html', 'json', 'clear-text', 'progress'],
+  // progress-file (scripts/mutation-progress-reporter.mjs): each result as it comes, for runs stopped before their end.
+  plugins: ['@stryker-mutator/*', './scripts/mutation-progress-reporter.mjs'],
+  reporters: ['html', 'json', 'clear-text', 'progress', 'progress-file'],
   clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true },
   tempDirName: '.stryker-tmp',
   cleanTempDir: true,

@@ -94,6 +94,21 @@ function groupResults(group) {
   const parts = existsSync(folder) ? readdirSync(folder).filter((name) => name.startsWith('only-') && existsSync(join(folder, name, 'mutation.json'))) : [];
   parts.sort((a, b) => statSync(join(folder, b, 'mutation.json')).mtimeMs - statSync(join(folder, a, 'mutation.json')).mtimeMs);
   for (const part of parts) read(join(folder, part, 'mutation.json'), part);
+  // Runs stopped before their end (or still running) left only their progress file.
+  for (const sub of ['', ...(existsSync(folder) ? readdirSync(folder).filter((name) => name.startsWith('only-')) : [])]) {
+    const progress = join(folder, sub, 'progress.jsonl');
+    const report = join(folder, sub, 'mutation.json');
+    if (!existsSync(progress) || (existsSync(report) && statSync(report).mtimeMs >= statSync(progress).mtimeMs)) continue;
+    const byFile = new Map();
+    for (const text of readFileSync(progress, 'utf8').split('\n').filter((entry) => entry !== '')) {
+      const mutant = JSON.parse(text);
+      if (!byFile.has(mutant.file)) byFile.set(mutant.file, []);
+      byFile.get(mutant.file).push(mutant);
+    }
+    for (const [file, mutants] of byFile) {
+      if (!results.has(file)) results.set(file, { mutants, from: `${sub || group}/progress.jsonl: a run not finished, STOPPED or still running`, unfinished: true });
+    }
+  }
   return results;
 }
 
@@ -141,6 +156,7 @@ async function run(group, root, snapshot) {
   // A partial run keeps its own report (and incremental file), so that two parts can run side by side.
   const folder = join(root, REPORTS, group, ...(only === undefined ? [] : [partFolder(mutate)]));
   const started = Date.now();
+  process.env.MUTATION_PROGRESS_FILE = join(folder, 'progress.jsonl');
   // Stryker reads its config, the sources and the tests from the working folder.
   process.chdir(snapshot);
   try {
@@ -207,8 +223,8 @@ for (const group of groups) {
     }
   }
   const total = score(all);
-  const missing = filesOf(group).filter((file) => !files.has(file));
-  console.log(line(`  ${group} (group${missing.length > 0 ? `, PARTIAL: no report of ${missing.join(', ')}` : ''})`, total));
+  const missing = filesOf(group).filter((file) => !files.has(file) || files.get(file).unfinished);
+  console.log(line(`  ${group} (group${missing.length > 0 ? `, PARTIAL: no finished report of ${missing.join(', ')}` : ''})`, total));
   if (total.score < MINIMUM_SCORE || missing.length > 0) failed = true;
 }
 process.exit(failed ? 1 : 0);
