@@ -99,10 +99,17 @@ export function gemm(a: Float32Array, b: Float32Array, c: Float32Array, m: numbe
         s2 += av * b[bp + 2];
         s3 += av * b[bp + 3];
       }
-      c[i * n + j] = s0;
-      c[i * n + j + 1] = s1;
-      c[i * n + j + 2] = s2;
-      c[i * n + j + 3] = s3;
+      if (accumulate) {
+        c[i * n + j] += Math.fround(s0);
+        c[i * n + j + 1] += Math.fround(s1);
+        c[i * n + j + 2] += Math.fround(s2);
+        c[i * n + j + 3] += Math.fround(s3);
+      } else {
+        c[i * n + j] = s0;
+        c[i * n + j + 1] = s1;
+        c[i * n + j + 2] = s2;
+        c[i * n + j + 3] = s3;
+      }
     }
     for (let j = n4; j < n; j++) {
       let sum = 0;
