@@ -35,7 +35,6 @@ import { readResultsFile } from '../results/results-file.js';
 import { choiceOption, collect, integerOption } from './options.js';
 import { cohortRefusal, ENGINE_CHOICES, type EngineChoice } from '../train/engine.js';
 import { cohortSupports } from '../train/cohort-job.js';
-import { availableParallelism } from 'node:os';
 import { addExperimentOptions, EXPERIMENT_OPTIONS, readExperimentConfig, type ExperimentOptions } from './run-options.js';
 import { installInterruptHandler } from './interrupt.js';
 
@@ -85,7 +84,7 @@ export function register(program: Command): void {
     .addOption(formatOption('what to print'))
     .option('--json', 'print the results JSON on stdout (same as --format json)')
     .option('--quiet', 'no progress output')
-    .option('--jobs <n>', `worker processes training runs in parallel (default: the number of cores, at most the number of runs); results do not depend on it; at most ${LIMITS.jobs}`, integerOption(1, LIMITS.jobs))
+    .option('--jobs <n>', `worker processes training runs in parallel (default: the number of cores, one more when that balances the cohorts better, at most the number of runs); results do not depend on it; at most ${LIMITS.jobs}`, integerOption(1, LIMITS.jobs))
     .option('--engine <name>', `${ENGINE_CHOICES.join(', ')}: train the runs of a repeat together (cohort: sgd, momentum, adam, rmsprop, adamw) or one by one; same results within float tolerance`, choiceOption(ENGINE_CHOICES), 'auto')
     .option('--resume', 'continue the results file given by --out: skip the runs it already has')
     .option('--shard <i/n>', `run only the i-th of n disjoint slices of the runs (combine them with lr-compare merge); n at most the number of runs (and ${LIMITS.shards}); 'env': shard JOB_COMPLETION_INDEX+1 of LR_COMPARE_SHARDS`)
@@ -226,7 +225,7 @@ async function runCommand(options: RunOptions, command: Command): Promise<void> 
     targetAcc: experiment.targetAcc,
     backend: experiment.backend,
     shard,
-    jobs: options.jobs ?? availableParallelism(),
+    jobs: options.jobs ?? 'auto',
     engine: options.engine,
     finishedRuns: previous?.runs,
     ...(tuning ? { tuning } : {}),

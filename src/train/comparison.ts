@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { availableParallelism } from 'node:os';
 import { RESULTS_VERSION, type ResultsFile, type RunConfiguration, type RunResult, type UnfinishedRun } from '../results/results.js';
 import { tuningRecord, type TuningConfiguration } from '../results/tuning.js';
 import { compareSchedulers } from '../results/statistics.js';
@@ -6,7 +7,7 @@ import { createScheduler } from '../schedulers/index.js';
 import { runEnvironment } from './backend/environment.js';
 import { selectBackend, type BackendChoice, type BackendSelection } from './backend/select.js';
 import type { EpochRecord } from '../results/results.js';
-import { chooseEngine, workUnits } from './engine.js';
+import { chooseEngine, defaultJobs, workUnits } from './engine.js';
 import { runInWorkers } from './parallel.js';
 import { planRuns, runKey, shardOf, type RunTask, type Shard } from './plan.js';
 import { loadSetupData, runIdentity, TaskRunner, type TrainingSetup } from './task-runner.js';
@@ -17,8 +18,12 @@ export interface ComparisonRequest extends TrainingSetup {
   readonly backend: BackendChoice;
   /** With --lr auto: how `lr` was chosen, recorded in the configuration. */
   readonly lrAuto?: RunConfiguration['lrAuto'];
-  /** Worker processes that train runs in parallel (1: in this process). */
-  readonly jobs?: number;
+  /**
+   * Worker processes that train runs in parallel (1: in this process);
+   * 'auto': the number of cores, or one more when that balances the cohorts
+   * better (engine.ts' `defaultJobs`).
+   */
+  readonly jobs?: number | 'auto';
   /** Run only this slice of the plan. */
   readonly shard?: Shard;
   /** Runs already done (--resume): kept as they are and not run again. */
@@ -142,8 +147,9 @@ export async function runComparison(request: ComparisonRequest, hooks: Compariso
   };
 
   // The runs of a repeat train together as one cohort where the engine allows (engine.ts).
-  const requestedJobs = Math.max(1, request.jobs ?? 1);
-  const units = workUnits(pending, chooseEngine(request.engine, selection.name, request.optimizer), requestedJobs);
+  const engine = chooseEngine(request.engine, selection.name, request.optimizer);
+  const requestedJobs = request.jobs === 'auto' ? defaultJobs(pending, engine, availableParallelism()) : Math.max(1, request.jobs ?? 1);
+  const units = workUnits(pending, engine, requestedJobs);
   const jobs = Math.min(requestedJobs, units.length);
   if (jobs > 1) {
     await runInWorkers(request, selection.name, units, jobs, { onRunStarted: (task) => progress?.runStarted(task), onEpochEnd, onRunFinished: finish });

@@ -65,3 +65,30 @@ export function workUnits(tasks: readonly RunTask[], engine: Engine, jobs = 1): 
   }
   return units;
 }
+
+/**
+ * The worker processes to use when --jobs is not given, for `cores` cores.
+ * Whole runs cannot be split between processes, so `cores` processes can
+ * leave a core idle for a long tail: the default comparison (one repeat of
+ * five runs) on two cores trains as cohorts of 3 and 2, and the second
+ * process waits a third of the time. One process more (cohorts of 2, 2 and
+ * 1, the operating system sharing the cores between three processes) ends
+ * sooner when the runs do not divide evenly: the time is about the larger
+ * of the busiest process's runs and all runs / cores. This compares that
+ * estimate for `cores` and `cores + 1` processes, and takes the extra
+ * process only when it is strictly better (measured: the default comparison
+ * on wasm 49.7 s with 2 processes, 43.2 s with 3; docs/performance.md).
+ * Per-run training has one run per unit, so `cores` processes balance it.
+ */
+export function defaultJobs(tasks: readonly RunTask[], engine: Engine, cores: number): number {
+  const processes = Math.max(1, cores);
+  if (engine === 'per-run' || tasks.length <= processes) return processes;
+  const estimate = (jobs: number): number => {
+    const units = workUnits(tasks, engine, jobs).map((unit) => unit.length);
+    // Units go to the process that is free first, in plan order, as runInWorkers hands them out.
+    const load = new Array<number>(Math.min(jobs, units.length)).fill(0);
+    for (const size of units) load[load.indexOf(Math.min(...load))] += size;
+    return Math.max(Math.max(...load), tasks.length / processes);
+  };
+  return estimate(processes + 1) < estimate(processes) ? processes + 1 : processes;
+}

@@ -9,7 +9,7 @@ import type { ClosedFormScheduler, MetricDrivenScheduler, Scheduler } from '../.
 import { createScheduler, parseSchedulerSpec } from '../../src/schedulers/index.js';
 import { selectBackend, type BackendName } from '../../src/train/backend/select.js';
 import { runCohortJob, type CohortJob } from '../../src/train/cohort-job.js';
-import { chooseEngine, workUnits } from '../../src/train/engine.js';
+import { chooseEngine, defaultJobs, workUnits } from '../../src/train/engine.js';
 import type { EpochRecord } from '../../src/results/results.js';
 import { runTrainingJob, type JobOutcome } from '../../src/train/job.js';
 import { planRuns } from '../../src/train/plan.js';
@@ -212,6 +212,21 @@ describe('work units', () => {
     // A shard or a resume leaves some runs of a repeat: those still train together.
     expect(workUnits([tasks[1], tasks[4], tasks[7], tasks[8]], 'cohort').map((unit) => unit.map((task) => task.index))).toEqual([[1], [4], [7, 8]]);
     expect(workUnits(tasks, 'per-run')).toHaveLength(9);
+  });
+
+  it('takes one process more than the cores by default only when whole runs leave a core idle', () => {
+    const plan = (repeats: number) => planRuns(['step', 'exponential', 'cosine', 'plateau', 'cyclic'].map((spec) => parseSchedulerSpec(spec)), repeats, 5);
+    // One repeat of 5 on 2 cores: 2 processes train 3 + 2 runs (time of 3 runs); 3 processes 2 + 2 + 1 share the cores (time of 2.5).
+    expect(defaultJobs(plan(1), 'cohort', 2)).toBe(3);
+    // Ten repeats: ten cohorts of 5 split 25 + 25 over 2 processes already; a third process gains nothing.
+    expect(defaultJobs(plan(10), 'cohort', 2)).toBe(2);
+    // Three repeats: 10 + 5 on 2 processes, 5 + 5 + 5 on 3 (time of 7.5 runs).
+    expect(defaultJobs(plan(3), 'cohort', 2)).toBe(3);
+    // Two repeats divide evenly; per run, units of one run always balance.
+    expect(defaultJobs(plan(2), 'cohort', 2)).toBe(2);
+    expect(defaultJobs(plan(1), 'per-run', 2)).toBe(2);
+    // One core: 5 runs in one cohort beat two processes taking turns on it.
+    expect(defaultJobs(plan(1), 'cohort', 1)).toBe(1);
   });
 
   it('halves the largest cohorts until every worker process has one', () => {
