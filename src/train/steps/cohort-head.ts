@@ -277,3 +277,18 @@ export function evaluateHead(
   const { lossSum, correct } = hostCrossEntropy(logits, labels, classes);
   return { loss: lossSum / count, accuracy: correct / count };
 }
+
+/**
+ * Each run's weights from a stacked first layer ((runs * hidden) x inputs,
+ * run m's W1^T in rows m*hidden .. (m+1)*hidden) and the runs' heads: what
+ * the cohort steps' `read` returns, W1 back in MlpWeights' inputs x hidden order.
+ */
+export function runWeights(stacked: Float32Array, heads: readonly CohortHead[], shape: MlpShape): MlpWeights[] {
+  const { inputs, hidden } = shape;
+  return heads.map((head, m) => {
+    const kernel1 = new Float32Array(inputs * hidden);
+    const offset = m * hidden * inputs;
+    for (let j = 0; j < hidden; j++) for (let i = 0; i < inputs; i++) kernel1[i * hidden + j] = stacked[offset + j * inputs + i];
+    return { kernel1, bias1: head.bias1.slice(), kernel2: head.kernel2.slice(), bias2: head.bias2.slice() };
+  });
+}

@@ -1,7 +1,7 @@
 import type { DeviceDataset } from '../../data/batches.js';
 import type { Dataset } from '../../data/mnist.js';
 import type { MlpShape, MlpWeights } from '../../model/mlp.js';
-import { CohortHead, evaluateHead } from './cohort-head.js';
+import { CohortHead, evaluateHead, runWeights } from './cohort-head.js';
 import type { BatchLoss } from './train-step.js';
 import { CohortKernels } from './wasm/kernels.js';
 
@@ -149,13 +149,7 @@ export class WasmCohortStep {
   /** Host copies of every run's current parameters. */
   read(): MlpWeights[] {
     const { inputs, hidden } = this.shape;
-    const stacked = this.kernels.floats(0, this.heads.length * hidden * inputs);
-    return this.heads.map((head, m) => {
-      const kernel1 = new Float32Array(inputs * hidden);
-      const offset = m * hidden * inputs;
-      for (let j = 0; j < hidden; j++) for (let i = 0; i < inputs; i++) kernel1[i * hidden + j] = stacked[offset + j * inputs + i];
-      return { kernel1, bias1: head.bias1.slice(), kernel2: head.kernel2.slice(), bias2: head.bias2.slice() };
-    });
+    return runWeights(this.kernels.floats(0, this.heads.length * hidden * inputs), this.heads, this.shape);
   }
 
   /** Drops the runs at the given positions (positions of the others shift down). */

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { MlpShape, MlpWeights } from '../../model/mlp.js';
 import { makeRowBatch, type DeviceDataset } from '../../data/batches.js';
 import type { Dataset } from '../../data/mnist.js';
-import { CohortHead, evaluateHead } from './cohort-head.js';
+import { CohortHead, evaluateHead, runWeights } from './cohort-head.js';
 import type { BatchLoss } from './train-step.js';
 
 /**
@@ -129,14 +129,7 @@ export class CohortStep {
 
   /** Host copies of every run's current parameters (one read of the stacked matrix). */
   read(): MlpWeights[] {
-    const { inputs, hidden } = this.shape;
-    const stacked = this.kernel1T.dataSync() as Float32Array;
-    return this.heads.map((head, m) => {
-      const kernel1 = new Float32Array(inputs * hidden);
-      const offset = m * hidden * inputs;
-      for (let j = 0; j < hidden; j++) for (let i = 0; i < inputs; i++) kernel1[i * hidden + j] = stacked[offset + j * inputs + i];
-      return { kernel1, bias1: head.bias1.slice(), kernel2: head.kernel2.slice(), bias2: head.bias2.slice() };
-    });
+    return runWeights(this.kernel1T.dataSync() as Float32Array, this.heads, this.shape);
   }
 
   /** Drops the runs at the given positions (positions of the others shift down). */
