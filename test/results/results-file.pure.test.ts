@@ -374,10 +374,21 @@ describe('readResultsFile: runs still training when the comparison stopped (unfi
     ['of a run with no epoch', (d: Record<string, any>) => (d.unfinishedRuns[0].history = []), 'unfinishedRuns[0].history is empty'],
     ['of a run with an accuracy above 1', (d: Record<string, any>) => (d.unfinishedRuns[0].history[0].accuracy = 1.5), 'unfinishedRuns[0].history[0].accuracy has a wrong value (1.5)'],
     ['of a run whose epochs skip one', (d: Record<string, any>) => d.unfinishedRuns[0].history.push(epoch(3)), 'unfinishedRuns[0].history[1].epoch is 3, but epochs must run 1, 2, 3, ... in order (expected 2)'],
+    ['whose second run has no epoch', (d: Record<string, any>) => d.unfinishedRuns.push({ ...d.unfinishedRuns[0], label: 'c', history: [] }), 'unfinishedRuns[1].history is empty'],
   ])('refuses runs still training %s', (_what, change, problem) => {
     const data = interrupted();
     change(data);
     expect(refusal(data)).toBe(PREFIX + problem);
+  });
+
+  it('asks a tuned file\'s runs still training for their phase too', () => {
+    const data = tuned();
+    const { summary: _summary, ...training } = data.runs[5];
+    data.complete = false;
+    data.runs = data.runs.slice(0, 5);
+    data.unfinishedRuns = [{ ...training }];
+    delete data.unfinishedRuns[0].phase;
+    expect(refusal(data)).toBe(`${PREFIX}unfinishedRuns[0].phase is missing`);
   });
 
   it('reads a complete file with an empty list (nothing was training)', () => {
