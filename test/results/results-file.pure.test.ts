@@ -342,6 +342,12 @@ describe('readResultsFile: tuned comparisons', () => {
     expect(refusal(data)).toBe(PREFIX + problem);
   });
 
+  it('still checks the history of a tuned run whose phase and grid point are right', () => {
+    const data = tuned();
+    data.runs[0].history = [];
+    expect(refusal(data)).toBe(`${PREFIX}runs[0].history is empty`);
+  });
+
   it('checks phase and grid point before the history', () => {
     const data = tuned();
     delete data.runs[0].phase;
