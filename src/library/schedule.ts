@@ -67,6 +67,10 @@ function contextWithoutRunLength(spec: ScheduleSpec, context: ScheduleRunContext
  * @throws ScheduleSpecError with a one-line message, a `code` and the `parameter` at fault.
  */
 export async function schedule(spec: string | ScheduleSpec, context: ScheduleRunContext): Promise<Scheduler> {
+  // Called from JavaScript without a context, the first read below would be a TypeError, not the documented error.
+  if (typeof context !== 'object' || context === null) {
+    throw new ScheduleSpecError('schedule(spec, context) needs a context with the base learning rate, e.g. { lr: 0.1 }', { code: 'invalid-context' });
+  }
   const resolved = typeof spec === 'string' ? parseSchedulerSpec(spec) : spec;
   const unit = unitOf(resolved.params);
   const runLengthKnown = context.epochs !== undefined && (unit === 'epoch' || context.stepsPerEpoch !== undefined);

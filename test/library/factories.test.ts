@@ -154,4 +154,12 @@ describe('schedule()', () => {
     }
     await expect(schedule('step', { lr: 0 })).rejects.toThrow('the base learning rate must be a positive number, got 0');
   });
+
+  it('rejects a call from JavaScript without a context with the documented error, not a TypeError', async () => {
+    const withoutContext = schedule as unknown as (spec: string) => Promise<unknown>;
+    await expect(withoutContext('cosine:t_max=10')).rejects.toThrow(
+      new ScheduleSpecError('schedule(spec, context) needs a context with the base learning rate, e.g. { lr: 0.1 }', { code: 'invalid-context' }),
+    );
+    await expect(withoutContext('cosine:t_max=10')).rejects.toBeInstanceOf(ScheduleSpecError);
+  });
 });
