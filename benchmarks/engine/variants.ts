@@ -175,9 +175,9 @@ async function deviceLoop(data: BenchData, settings: TrainingSettings): Promise<
   }
 }
 
-async function ownPath(data: BenchData, settings: TrainingSettings): Promise<VariantRun & { variant: 'own' }> {
-  const clock = new EpochClock();
-  const outcome = await runTrainingJob({
+/** What the own and cohort variants' jobs share: the data, the settings and the epoch clock. */
+function sharedJob(data: BenchData, settings: TrainingSettings, clock: EpochClock) {
+  return {
     shape: data.shape,
     initialWeights: data.weights,
     train: data.train,
@@ -188,9 +188,13 @@ async function ownPath(data: BenchData, settings: TrainingSettings): Promise<Var
     optimizer: settings.optimizer ?? 'sgd',
     baseLearningRate: settings.lr,
     seed: settings.seed,
-    scheduler: benchScheduler(settings.lr),
     callbacks: [clock],
-  });
+  };
+}
+
+async function ownPath(data: BenchData, settings: TrainingSettings): Promise<VariantRun & { variant: 'own' }> {
+  const clock = new EpochClock();
+  const outcome = await runTrainingJob({ ...sharedJob(data, settings, clock), scheduler: benchScheduler(settings.lr) });
   return { variant: 'own', epochs: clock.epochs, finalValidationAccuracy: outcome.history[outcome.history.length - 1].validationAccuracy };
 }
 
@@ -204,17 +208,7 @@ async function ownPath(data: BenchData, settings: TrainingSettings): Promise<Var
 async function cohortPath(data: BenchData, settings: TrainingSettings): Promise<VariantRun & { variant: 'cohort' }> {
   const clock = new EpochClock();
   const outcomes = await runCohortJob({
-    shape: data.shape,
-    initialWeights: data.weights,
-    train: data.train,
-    validation: data.validation,
-    test: data.test,
-    epochs: settings.epochs,
-    batchSize: settings.batchSize,
-    optimizer: settings.optimizer ?? 'sgd',
-    baseLearningRate: settings.lr,
-    seed: settings.seed,
-    callbacks: [clock],
+    ...sharedJob(data, settings, clock),
     // Each run its own rate (run 0 the bench's): an optimizer's per-run coefficients are then columns, as in a real comparison.
     members: Array.from({ length: COHORT_RUNS }, (_, m) => ({ scheduler: benchScheduler(settings.lr * (1 + m / 100)) })),
   });
