@@ -1,6 +1,4 @@
 import * as tf from '@tensorflow/tfjs';
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeviceDataset } from '../../src/data/batches.js';
 import { loadMnist, type MnistSplits } from '../../src/data/mnist.js';
@@ -8,7 +6,8 @@ import { ARTICLE_MLP, initialWeights } from '../../src/model/mlp.js';
 import type { EpochRecord } from '../../src/results/results.js';
 import type { ClosedFormScheduler, Scheduler } from '../../src/schedulers/types.js';
 import { createScheduler, parseSchedulerSpec } from '../../src/schedulers/index.js';
-import { selectBackend, type BackendName } from '../../src/train/backend/select.js';
+import { selectBackend } from '../../src/train/backend/select.js';
+import { BACKENDS, TensorCount } from '../helpers/backends.js';
 import { runCohortJob, type CohortJob } from '../../src/train/cohort-job.js';
 import { chooseEngine } from '../../src/train/engine.js';
 import { runTrainingJob, type JobOutcome, type TrainingJob } from '../../src/train/job.js';
@@ -42,11 +41,6 @@ import { YieldToEventLoop } from '../../src/train/yield.js';
  * error of the cohort within its noise.
  */
 const LOSS_TOLERANCE = 1e-6;
-
-function nativeProvisioned(): boolean {
-  const marker = resolve(__dirname, '../../node_modules/.lr-compare-native-status');
-  return existsSync(marker) && readFileSync(marker, 'utf8').split('\n')[0].trim() === 'ok';
-}
 
 /** The largest relative difference of the losses seen (reported, so the tolerance above stays honest). */
 let largestRelative = 0;
@@ -86,18 +80,6 @@ function constant(rate: number): ClosedFormScheduler {
   return { kind: 'closed-form', unit: 'epoch', lrAt: () => rate };
 }
 
-class TensorCount extends tf.Callback {
-  readonly counts: number[] = [];
-  override async onEpochEnd(): Promise<void> {
-    this.counts.push(tf.memory().numTensors);
-  }
-}
-
-const BACKENDS: { name: BackendName; available: boolean }[] = [
-  { name: 'cpu', available: true },
-  { name: 'wasm', available: true },
-  { name: 'tensorflow', available: nativeProvisioned() },
-];
 
 /**
  * Per optimizer: base rates of its usual scale, and a rate at which a run of

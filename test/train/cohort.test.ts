@@ -1,13 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeviceDataset } from '../../src/data/batches.js';
 import { loadMnist, type MnistSplits } from '../../src/data/mnist.js';
 import { ARTICLE_MLP, initialWeights } from '../../src/model/mlp.js';
 import type { ClosedFormScheduler, MetricDrivenScheduler, Scheduler } from '../../src/schedulers/types.js';
 import { createScheduler, parseSchedulerSpec } from '../../src/schedulers/index.js';
-import { selectBackend, type BackendName } from '../../src/train/backend/select.js';
+import { selectBackend } from '../../src/train/backend/select.js';
+import { BACKENDS, TensorCount } from '../helpers/backends.js';
 import { runCohortJob, type CohortJob } from '../../src/train/cohort-job.js';
 import { chooseEngine, defaultJobs, workUnits } from '../../src/train/engine.js';
 import type { EpochRecord } from '../../src/results/results.js';
@@ -27,11 +26,6 @@ import { YieldToEventLoop } from '../../src/train/yield.js';
  * the product), which the tests do not require.
  */
 const LOSS_TOLERANCE = 1e-6;
-
-function nativeProvisioned(): boolean {
-  const marker = resolve(__dirname, '../../node_modules/.lr-compare-native-status');
-  return existsSync(marker) && readFileSync(marker, 'utf8').split('\n')[0].trim() === 'ok';
-}
 
 function closeLoss(a: number, b: number): boolean {
   return Math.abs(a - b) <= LOSS_TOLERANCE * Math.max(1, Math.abs(a));
@@ -83,18 +77,6 @@ class RecordingPlateau implements MetricDrivenScheduler {
 }
 
 /** Counts the tensors alive at every epoch's end. */
-class TensorCount extends tf.Callback {
-  readonly counts: number[] = [];
-  override async onEpochEnd(): Promise<void> {
-    this.counts.push(tf.memory().numTensors);
-  }
-}
-
-const BACKENDS: { name: BackendName; available: boolean }[] = [
-  { name: 'cpu', available: true },
-  { name: 'wasm', available: true },
-  { name: 'tensorflow', available: nativeProvisioned() },
-];
 
 describe.each(BACKENDS)('cohort training on $name', ({ name, available }) => {
   let data: MnistSplits;
