@@ -65,7 +65,9 @@ export function studentTQuantile(probability: number, degreesOfFreedom: number):
   if (probability === 0.5) return 0;
   let low = -1e3;
   let high = 1e3;
-  for (let i = 0; i < 200 && high - low > 1e-13 * Math.max(1, Math.abs(high)); i++) {
+  // Each pass halves the bracket whatever the CDF returns (NaN included), so the
+  // loop ends after about 55 passes: it needs no cap on their number.
+  while (high - low > 1e-13 * Math.max(1, Math.abs(high))) {
     const middle = (low + high) / 2;
     if (studentTCdf(middle, degreesOfFreedom) < probability) low = middle;
     else high = middle;
