@@ -7,6 +7,7 @@
  * texts, with the column arithmetic in the comments.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
+import { GRID_GRAMMAR } from '../../src/schedulers/grid.js';
 import { renderCatalogue, renderCatalogueSummary, SCHEDULER_REGISTRY } from '../../src/schedulers/index.js';
 
 const WIDTH = 100;
@@ -45,6 +46,30 @@ describe('lr-compare schedules (renderCatalogue)', () => {
     expect(header.every((line) => line.length <= WIDTH && !line.startsWith(' ') && !line.includes('`'))).toBe(true);
     expect(header.join(' ')).toContain("Defaults that depend on the run use the schedule length = the run's steps in the schedule's unit (epochs, or epochs x batches per epoch), less warmup.");
     expect(lines[lines.indexOf('') + 1]).toBe('== PyTorch (torch.optim.lr_scheduler) ==');
+  });
+
+  it('keeps every word of the header paragraphs, without markdown and with nothing added to their wrapped lines', () => {
+    // Written out from catalogue.ts's COMPOSITE_GRAMMAR (backticks removed) and grid.ts's GRID_GRAMMAR.
+    const composite =
+      'Composites take their parts in parentheses, separated by ;, before their own parameters: ' +
+      'sequential(linear:start_factor=0.1,total_iters=5; cosine):milestones=5, chained(constant:factor=0.5; exponential:gamma=0.9). ' +
+      'Parts nest; their :, , and | stay inside the parentheses.';
+    const header = lines.slice(3, lines.indexOf(''));
+    expect(header.join(' ')).toBe(
+      `${composite} ${GRID_GRAMMAR} Defaults that depend on the run use the schedule length = the run's steps in the schedule's unit (epochs, or epochs x batches per epoch), less warmup.`,
+    );
+  });
+
+  it('sets every group title and every entry apart with one empty line', () => {
+    const titles = lines.flatMap((line, index) => (/^== .+ ==$/.test(line) ? [index] : []));
+    expect(titles).toHaveLength(5);
+    for (const title of titles) expect([lines[title - 1], lines[title + 1]], lines[title]).toEqual(['', '']);
+    const entries = Object.keys(SCHEDULER_REGISTRY).map((name) => lines.findIndex((line) => line.startsWith(`${name} - `)));
+    expect(entries.every((entry) => entry > 0)).toBe(true);
+    // Each entry follows its group's title or the empty line that ends the entry before it.
+    for (const entry of entries) expect(lines[entry - 1], lines[entry]).toBe('');
+    const closing = lines.indexOf('Every scheduler also takes:');
+    expect(lines.slice(closing - 2, closing)).toEqual([expect.stringMatching(/^ {4}(vs|note)|^ {10}/), '']);
   });
 
   it('lines up the parameter columns of an entry and tags the article five', () => {
