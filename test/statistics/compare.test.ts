@@ -60,6 +60,11 @@ describe('compareSchedulers', () => {
   it('ranks by the mean, whatever the order of the runs, and pairs each repeat with the best', () => {
     const stats = compareSchedulers([...c, ...b, ...a], 2000);
     expect(stats.method).toBe(TEST_METHOD);
+    // The method is what a reader of the results file and the table is told; written out by hand.
+    expect(stats.method).toBe(
+      'paired t-test across repeats (repeat k of every scheduler shares seed k), two-sided, ' +
+        'on best validation accuracy against the best scheduler, p-values Holm-adjusted for the number of comparisons',
+    );
     expect(stats.rankingMetric).toBe('bestValidationAccuracy');
     expect(stats.significanceLevel).toBe(0.05);
     expect(stats.repeats).toBe(3);
@@ -163,6 +168,11 @@ describe('compareSchedulers', () => {
     ];
     const stats = compareSchedulers([...selection, ...confirmation], 100);
     expect(stats.method).toBe(TUNED_METHOD);
+    expect(stats.method).toBe(
+      "each scheduler's rate chosen on validation (mean over the selection repeats, seeds seed..seed+repeats-1), " +
+        'then compared at the chosen rates on fresh seeds (confirmation repeat k, from k = repeats, of every scheduler uses seed + k): ' +
+        'paired t-test across confirmation repeats, two-sided, on test accuracy against the best scheduler, p-values Holm-adjusted for the number of comparisons',
+    );
     expect(stats.rankingMetric).toBe('testAccuracy');
     expect(stats.repeats).toBe(2);
     // a - b = 0.01, 0.02: t = 0.015 / 0.005 = 3 on 1 df.
