@@ -373,6 +373,12 @@ describe('readResultsFile: runs still training when the comparison stopped (unfi
 
   it.each([
     ['that are not a list', (d: Record<string, any>) => (d.unfinishedRuns = { b: 1 }), 'results.unfinishedRuns has a wrong value ({"b":1})'],
+    // The value is cut to its first 40 characters, so that the message stays one short line.
+    [
+      'that are a long object',
+      (d: Record<string, any>) => (d.unfinishedRuns = { label: 'x'.repeat(60) }),
+      'results.unfinishedRuns has a wrong value ({"label":"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx)',
+    ],
     ['in a complete file', (d: Record<string, any>) => (d.complete = true), 'results.unfinishedRuns is not empty although the run is marked complete'],
     ['of a run that is not an object', (d: Record<string, any>) => (d.unfinishedRuns = [3]), 'unfinishedRuns[0] is not an object'],
     ['of a run without a label', (d: Record<string, any>) => delete d.unfinishedRuns[0].label, 'unfinishedRuns[0].label is missing'],
