@@ -153,12 +153,18 @@ export function isCohortOptimizer(name: OptimizerName): name is CohortOptimizerN
 
 const f = Math.fround;
 
-/** What the momentum a schedule gives does to a run's optimizer, as OptimizerStep applies it: only a change is set. */
-class MomentumTracker {
+/**
+ * A run's momentum (or Adam's beta1): the optimizer's own until a schedule gives one, then the
+ * schedule's. As OptimizerStep applies it, only a change is set.
+ */
+class ScheduledMomentum {
   private last = Number.NaN;
-  changed(momentum: number | undefined): momentum is number {
+  constructor(public value: number) {}
+  /** Takes the momentum the schedule gives this step; true when it changed what the optimizer uses. */
+  follow(momentum: number | undefined): boolean {
     if (momentum === undefined || momentum === this.last) return false;
     this.last = momentum;
+    this.value = momentum;
     return true;
   }
 }
@@ -171,13 +177,12 @@ function momentumRule(config: { momentum: number; useNesterov?: boolean }): Stac
     slots: 1,
     keys: ['momentum', 'negativeRate'],
     createRun() {
-      const tracker = new MomentumTracker();
       // tfjs keeps `m` as a float32 scalar; setMomentum (optimizer-momentum.ts) replaces it unless the value is the same.
-      let momentum = config.momentum;
+      const momentum = new ScheduledMomentum(config.momentum);
       return {
         next(rate, scheduled) {
-          if (tracker.changed(scheduled)) momentum = scheduled;
-          return { momentum: f(momentum), negativeRate: f(-rate) };
+          momentum.follow(scheduled);
+          return { momentum: f(momentum.value), negativeRate: f(-rate) };
         },
       };
     },
@@ -196,19 +201,16 @@ function adamRule(config: { beta1: number; beta2: number; epsilon: number }): St
     slots: 2,
     keys: ['beta1', 'oneMinusBeta1', 'beta2', 'oneMinusBeta2', 'oneMinusAccBeta1', 'oneMinusAccBeta2', 'epsilon', 'negativeRate'],
     createRun() {
-      const tracker = new MomentumTracker();
       const { beta2, epsilon } = config;
-      let beta1 = config.beta1;
+      const scheduledBeta1 = new ScheduledMomentum(config.beta1);
       // tfjs' float32 variables accBeta1 = beta1^t, accBeta2 = beta2^t, multiplied after each step.
-      let accBeta1 = f(beta1);
+      let accBeta1 = f(config.beta1);
       let accBeta2 = f(beta2);
       let iterations = 0;
       return {
         next(rate, scheduled) {
-          if (tracker.changed(scheduled)) {
-            beta1 = scheduled;
-            accBeta1 = f(scheduled ** (iterations + 1));
-          }
+          if (scheduledBeta1.follow(scheduled)) accBeta1 = f(scheduledBeta1.value ** (iterations + 1));
+          const beta1 = scheduledBeta1.value;
           const coefficients = {
             beta1: f(beta1),
             oneMinusBeta1: f(1 - beta1),
@@ -246,12 +248,11 @@ function rmsPropRule(config: { decay: number; momentum: number; epsilon: number;
     slots: centered ? 3 : 2,
     keys: ['decay', 'oneMinusDecay', 'momentum', 'rate', 'epsilon'],
     createRun() {
-      const tracker = new MomentumTracker();
-      let momentum = config.momentum;
+      const momentum = new ScheduledMomentum(config.momentum);
       return {
         next(rate, scheduled) {
-          if (tracker.changed(scheduled)) momentum = scheduled;
-          return { decay: f(config.decay), oneMinusDecay: f(1 - config.decay), momentum: f(momentum), rate: f(rate), epsilon: f(config.epsilon) };
+          momentum.follow(scheduled);
+          return { decay: f(config.decay), oneMinusDecay: f(1 - config.decay), momentum: f(momentum.value), rate: f(rate), epsilon: f(config.epsilon) };
         },
       };
     },
@@ -277,13 +278,13 @@ function adamWRule(config: { beta1: number; beta2: number; epsilon: number; weig
     slots: 2,
     keys: ['oneMinusBeta1', 'beta2', 'oneMinusBeta2', 'biasCorrection2Sqrt', 'epsilon', 'decayFactor', 'stepSize'],
     createRun() {
-      const tracker = new MomentumTracker();
       const { beta2, epsilon, weightDecay } = config;
-      let beta1 = config.beta1;
+      const scheduledBeta1 = new ScheduledMomentum(config.beta1);
       let iterations = 0;
       return {
         next(rate, scheduled) {
-          if (tracker.changed(scheduled)) beta1 = scheduled;
+          scheduledBeta1.follow(scheduled);
+          const beta1 = scheduledBeta1.value;
           const step = ++iterations;
           // Host float64 scalars, as AdamWOptimizer computes them, rounded to float32 where they enter a tensor op.
           return {
