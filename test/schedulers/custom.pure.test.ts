@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ScheduleSpecError } from '../../src/errors.js';
 import { createScheduler, parseSchedulerSpec } from '../../src/schedulers/index.js';
 import type { ClosedFormScheduler, ScheduleContext } from '../../src/schedulers/index.js';
+import { rejection, thrownBy } from '../helpers/errors.js';
 
 const MODULES = 'test/fixtures/schedules/modules';
 const CONTEXT: ScheduleContext = { baseLr: 0.1, epochs: 20, batchesPerEpoch: 1 };
@@ -28,21 +29,7 @@ async function custom(module: string, context: ScheduleContext = CONTEXT): Promi
   return scheduler;
 }
 
-async function refusal(module: string): Promise<unknown> {
-  return custom(module).then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-}
-
-function thrownBy(action: () => unknown): unknown {
-  try {
-    action();
-  } catch (error) {
-    return error;
-  }
-  return undefined;
-}
+const refusal = (module: string): Promise<unknown> => rejection(custom(module));
 
 describe('custom: the module file', () => {
   it('names the path it looked at when the file is missing, and says so when it is a folder', async () => {

@@ -12,6 +12,7 @@ import { createScheduler, learningRates, parseSchedulerSpec } from '../../src/sc
 import type { MetricDrivenScheduler, ScheduleContext, Scheduler } from '../../src/schedulers/index.js';
 import { join, joinClosedForm } from '../../src/schedulers/join.js';
 import { cyclesMomentum, isOptimizerName, MOMENTUM_CYCLING_OPTIMIZERS, OPTIMIZER_NAMES } from '../../src/schedulers/optimizer-names.js';
+import { rejection, thrownBy } from '../helpers/errors.js';
 
 const CONTEXT: ScheduleContext = { baseLr: 0.1, epochs: 20, batchesPerEpoch: 10 };
 
@@ -23,23 +24,6 @@ async function metricDriven(spec: string, context: ScheduleContext = CONTEXT): P
   const scheduler = await create(spec, context);
   if (scheduler.kind !== 'metric-driven') throw new Error(`${spec} is not metric-driven`);
   return scheduler;
-}
-
-/** The error a promise rejects with (undefined when it resolves). */
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-}
-
-function thrownBy(action: () => unknown): unknown {
-  try {
-    action();
-  } catch (error) {
-    return error;
-  }
-  return undefined;
 }
 
 describe('plateau: the metric it watches', () => {
